@@ -1,0 +1,315 @@
+package dev.xent.core;
+
+/**
+ * The per-row kernel for a fixed number of classes C: PyTorch's per-row cross-entropy ({@code reduction='none'})
+ * for class-index and probability targets, and the matching contribution to a {@link LossState}.
+ *
+ * <p>Class-index target {@code y} with weights {@code w} (all 1 without weights) and label smoothing {@code eps}:
+ * {@code l = (1 - eps) * -(w_y * lsm_y) + (eps / C) * -(sum_c lsm_c * w_c)}; with {@code eps = 0} just
+ * {@code -(w_y * lsm_y)}. A row whose target equals {@code ignore_index} gives {@code +0.0} whatever its values
+ * (even NaN) and adds nothing to a state's sums. Its normalizer share is {@code w_y}.
+ *
+ * <p>Probability targets {@code p}: {@code l = -(sum_c lsm_c * q_c * w_c)} with {@code q = p * (1 - eps) + eps / C}
+ * ({@code q = p} when {@code eps = 0}); targets are used as given (not checked to be a distribution, as in PyTorch);
+ * every row's normalizer share is 1. A non-negative ignore index is an error with probability targets.
+ *
+ * <p>{@code lsm} is the max-shifted log-softmax of the row for {@link InputKind#LOGITS}, the row itself for
+ * {@link InputKind#LOG_PROBABILITIES} and its natural log for {@link InputKind#PROBABILITIES}. Arithmetic is in
+ * double for float rows too. Non-finite values follow PyTorch: a NaN or {@code +inf} logit gives a NaN loss,
+ * {@code -inf} at the target gives {@code +inf}, and {@code 0 * inf} (a zero weight or probability against a
+ * {@code -inf} log-probability) gives NaN.
+ *
+ * <p>Errors ({@link InvalidRowException}): a null row, a row whose length is not C, a target outside {@code [0, C)}
+ * that is not the ignore index. Not thread-safe (it reuses a scratch buffer); create one per thread.
+ */
+public final class CrossEntropy {
+    private final int classes;
+    private final double[] weight;
+    private final long ignoreIndex;
+    private final double smoothing;
+    private final double keep;
+    private final double smoothingPerClass;
+    private final InputKind inputKind;
+    private double[] scratch;
+    /** {@code -(w_y * lsm_y)} of the last row evaluated. */
+    private double nll;
+    /** {@code (eps / C) * -(sum_c w_c * lsm_c)} of the last row evaluated with label smoothing. */
+    private double smoothingTerm;
+
+    /**
+     * A kernel for rows of {@code classes} values.
+     *
+     * @throws IllegalArgumentException when {@code classes < 1}, or the options' weight or class count disagree with it
+     */
+    public CrossEntropy(CrossEntropyOptions options, int classes) {
+        if (classes < 1) {
+            throw new IllegalArgumentException("the number of classes C must be at least 1, got " + classes);
+        }
+        if (options.classes() > 0 && options.classes() != classes) {
+            throw new IllegalArgumentException(
+                    "classes is " + options.classes() + " but the rows have " + classes + " values");
+        }
+        if (options.hasWeight() && options.weight().length != classes) {
+            throw CrossEntropyOptions.weightMismatch(options.weight().length, classes);
+        }
+        this.classes = classes;
+        this.weight = options.weight();
+        this.ignoreIndex = options.ignoreIndex();
+        this.smoothing = options.labelSmoothing();
+        this.keep = 1.0 - smoothing;
+        this.smoothingPerClass = smoothing / classes;
+        this.inputKind = options.inputKind();
+    }
+
+    public int classes() {
+        return classes;
+    }
+
+    /** True when {@code target} is the ignore index (checked before any range check, as in PyTorch). */
+    public boolean isIgnored(long target) {
+        return target == ignoreIndex;
+    }
+
+    /**
+     * The normalizer share of a non-ignored target: its class weight (1 without weights).
+     *
+     * @throws InvalidRowException when the target is outside {@code [0, C)}
+     */
+    public double targetWeight(long target) {
+        return weight == null ? 1.0 : weight[checkTarget(target)];
+    }
+
+    /** PyTorch's per-row loss for a class-index target (see the class notes). */
+    public double loss(double[] row, long target) {
+        checkRow(row);
+        if (isIgnored(target)) {
+            return 0.0;
+        }
+        evaluate(row, checkTarget(target));
+        return smoothing == 0.0 ? nll : keep * nll + smoothingTerm;
+    }
+
+    /** {@link #loss(double[], long)} for a float row. */
+    public double loss(float[] row, long target) {
+        checkRow(row);
+        if (isIgnored(target)) {
+            return 0.0;
+        }
+        evaluate(row, checkTarget(target));
+        return smoothing == 0.0 ? nll : keep * nll + smoothingTerm;
+    }
+
+    /** Adds a class-index row to {@code state} (made by {@link LossState#of}): ignored, or scored. */
+    public void add(LossState state, double[] row, long target) {
+        checkRow(row);
+        if (isIgnored(target)) {
+            state.addIgnored();
+            return;
+        }
+        int y = checkTarget(target);
+        evaluate(row, y);
+        addScored(state, y);
+    }
+
+    /** {@link #add(LossState, double[], long)} for a float row. */
+    public void add(LossState state, float[] row, long target) {
+        checkRow(row);
+        if (isIgnored(target)) {
+            state.addIgnored();
+            return;
+        }
+        int y = checkTarget(target);
+        evaluate(row, y);
+        addScored(state, y);
+    }
+
+    private void addScored(LossState state, int y) {
+        if (smoothing == 0.0) {
+            state.add(nll, weightOf(y));
+        } else {
+            state.add(keep * nll, smoothingTerm, weightOf(y));
+        }
+    }
+
+    /** Sets {@link #nll} and, with label smoothing, {@link #smoothingTerm} for a valid row and target. */
+    private void evaluate(double[] row, int y) {
+        if (inputKind == InputKind.LOGITS && smoothing == 0.0) {
+            double m = LogSoftmax.max(row);
+            double lsmY = (row[y] - m) - LogSoftmax.logSumShifted(row, m);
+            nll = -(weightOf(y) * lsmY);
+        } else {
+            evaluateLogProbabilities(logProbabilities(row), y);
+        }
+    }
+
+    private void evaluate(float[] row, int y) {
+        if (inputKind == InputKind.LOGITS && smoothing == 0.0) {
+            double m = LogSoftmax.max(row);
+            double lsmY = ((double) row[y] - m) - LogSoftmax.logSumShifted(row, m);
+            nll = -(weightOf(y) * lsmY);
+        } else {
+            evaluateLogProbabilities(logProbabilities(row), y);
+        }
+    }
+
+    /** PyTorch's per-row loss for a row of target probabilities (see the class notes). */
+    public double loss(double[] row, double[] probabilities) {
+        checkRow(row);
+        checkProbabilities(probabilities);
+        return probabilityLoss(logProbabilities(row), probabilities);
+    }
+
+    /** {@link #loss(double[], double[])} for a float row. */
+    public double loss(float[] row, double[] probabilities) {
+        checkRow(row);
+        checkProbabilities(probabilities);
+        return probabilityLoss(logProbabilities(row), probabilities);
+    }
+
+    /** Adds a probability-target row to {@code state}, with a normalizer share of 1. */
+    public void add(LossState state, double[] row, double[] probabilities) {
+        state.add(loss(row, probabilities), 1.0);
+    }
+
+    /** {@link #add(LossState, double[], double[])} for a float row. */
+    public void add(LossState state, float[] row, double[] probabilities) {
+        state.add(loss(row, probabilities), 1.0);
+    }
+
+    private double weightOf(int c) {
+        return weight == null ? 1.0 : weight[c];
+    }
+
+    private void evaluateLogProbabilities(double[] lsm, int y) {
+        nll = -(weightOf(y) * lsm[y]);
+        if (smoothing == 0.0) {
+            return;
+        }
+        double s = 0.0;
+        if (weight == null) {
+            for (int c = 0; c < classes; c++) {
+                s += lsm[c];
+            }
+        } else {
+            for (int c = 0; c < classes; c++) {
+                s += lsm[c] * weight[c];
+            }
+        }
+        smoothingTerm = (-s) * smoothingPerClass;
+    }
+
+    private double probabilityLoss(double[] lsm, double[] p) {
+        double s = 0.0;
+        for (int c = 0; c < classes; c++) {
+            double q = smoothing > 0.0 ? p[c] * keep + smoothingPerClass : p[c];
+            double term = lsm[c] * q;
+            s += weight == null ? term : term * weight[c];
+        }
+        return -s;
+    }
+
+    /** The row's log-probabilities in the scratch buffer. */
+    private double[] logProbabilities(double[] row) {
+        double[] out = scratch();
+        switch (inputKind) {
+            case LOGITS: {
+                double m = LogSoftmax.max(row);
+                double logSum = LogSoftmax.logSumShifted(row, m);
+                for (int c = 0; c < classes; c++) {
+                    out[c] = (row[c] - m) - logSum;
+                }
+                return out;
+            }
+            case LOG_PROBABILITIES:
+                System.arraycopy(row, 0, out, 0, classes);
+                return out;
+            default:
+                for (int c = 0; c < classes; c++) {
+                    out[c] = Math.log(row[c]);
+                }
+                return out;
+        }
+    }
+
+    private double[] logProbabilities(float[] row) {
+        double[] out = scratch();
+        switch (inputKind) {
+            case LOGITS: {
+                double m = LogSoftmax.max(row);
+                double logSum = LogSoftmax.logSumShifted(row, m);
+                for (int c = 0; c < classes; c++) {
+                    out[c] = ((double) row[c] - m) - logSum;
+                }
+                return out;
+            }
+            case LOG_PROBABILITIES:
+                for (int c = 0; c < classes; c++) {
+                    out[c] = row[c];
+                }
+                return out;
+            default:
+                for (int c = 0; c < classes; c++) {
+                    out[c] = Math.log(row[c]);
+                }
+                return out;
+        }
+    }
+
+    private double[] scratch() {
+        if (scratch == null) {
+            scratch = new double[classes];
+        }
+        return scratch;
+    }
+
+    private int checkTarget(long target) {
+        if (target < 0 || target >= classes) {
+            throw new InvalidRowException(InvalidRowException.Reason.TARGET_OUT_OF_RANGE, "target " + target
+                    + " is out of bounds: expected a class in [0, " + classes + ") or the ignore index "
+                    + ignoreIndex);
+        }
+        return (int) target;
+    }
+
+    private void checkRow(double[] row) {
+        if (row == null) {
+            throw nullRow();
+        }
+        if (row.length != classes) {
+            throw ragged(row.length);
+        }
+    }
+
+    private void checkRow(float[] row) {
+        if (row == null) {
+            throw nullRow();
+        }
+        if (row.length != classes) {
+            throw ragged(row.length);
+        }
+    }
+
+    private void checkProbabilities(double[] p) {
+        if (ignoreIndex >= 0) {
+            throw new IllegalArgumentException("ignore_index is not supported for probability targets: it must be "
+                    + "negative, got " + ignoreIndex);
+        }
+        if (p == null) {
+            throw new InvalidRowException(InvalidRowException.Reason.NULL_PROBABILITIES,
+                    "target probabilities are null");
+        }
+        if (p.length != classes) {
+            throw new InvalidRowException(InvalidRowException.Reason.RAGGED_PROBABILITIES, "target probabilities have "
+                    + p.length + " values; expected one per class (C = " + classes + ")");
+        }
+    }
+
+    private static InvalidRowException nullRow() {
+        return new InvalidRowException(InvalidRowException.Reason.NULL_LOGITS, "logits are null");
+    }
+
+    private InvalidRowException ragged(int length) {
+        return new InvalidRowException(InvalidRowException.Reason.RAGGED_LOGITS,
+                "logits have " + length + " values; expected C = " + classes);
+    }
+}

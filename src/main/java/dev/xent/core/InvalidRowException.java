@@ -1,0 +1,49 @@
+package dev.xent.core;
+
+/**
+ * A row that PyTorch would refuse (or that has no tensor form): a target outside {@code [0, C)} that is not the
+ * ignore index, a row whose length is not C, a null row. The message names the value and what was allowed; callers
+ * that know the row's identity add it with {@link #atRow(String)}.
+ */
+public final class InvalidRowException extends IllegalArgumentException {
+    private static final long serialVersionUID = 1L;
+
+    /** Why a row was refused; stable names that can go into a {@code reason} column. */
+    public enum Reason {
+        TARGET_OUT_OF_RANGE,
+        NULL_TARGET,
+        NULL_LOGITS,
+        RAGGED_LOGITS,
+        NULL_PROBABILITIES,
+        RAGGED_PROBABILITIES
+    }
+
+    private final Reason reason;
+    private final String detail;
+
+    public InvalidRowException(Reason reason, String detail) {
+        super(detail);
+        this.reason = reason;
+        this.detail = detail;
+    }
+
+    private InvalidRowException(Reason reason, String detail, String message) {
+        super(message);
+        this.reason = reason;
+        this.detail = detail;
+    }
+
+    public Reason reason() {
+        return reason;
+    }
+
+    /** The message without any row identity. */
+    public String detail() {
+        return detail;
+    }
+
+    /** The same error with the row's identity in front, for example {@code row 17: target 4 is ...}. */
+    public InvalidRowException atRow(String rowIdentity) {
+        return new InvalidRowException(reason, detail, rowIdentity + ": " + detail);
+    }
+}

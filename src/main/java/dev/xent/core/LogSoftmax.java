@@ -1,0 +1,96 @@
+package dev.xent.core;
+
+/**
+ * Max-shifted log-softmax and log-sum-exp in double precision, for {@code double[]} and {@code float[]} rows
+ * ({@code float} values are widened to {@code double} before any arithmetic).
+ *
+ * <p>PyTorch's form is kept: {@code lsm_c = (x_c - m) - log(sum_k exp(x_k - m))} with {@code m = max_k x_k}, so logits
+ * of any magnitude (±1e4, ±1e30, ±Float.MAX_VALUE) neither overflow nor lose the small differences that decide the
+ * loss, and {@code -inf} entries act as masks.
+ *
+ * <p>Non-finite input, as in PyTorch: a NaN anywhere, a {@code +inf} anywhere, or a row that is all {@code -inf}
+ * makes every log-softmax value NaN. An empty row has no log-softmax; {@link #logSumExp} of it is {@code -inf}.
+ */
+public final class LogSoftmax {
+    private LogSoftmax() {
+    }
+
+    /** The largest value ({@code -inf} for an empty row; NaN entries are skipped: they poison the sum later). */
+    public static double max(double[] x) {
+        double m = Double.NEGATIVE_INFINITY;
+        for (double v : x) {
+            if (v > m) {
+                m = v;
+            }
+        }
+        return m;
+    }
+
+    /** The largest value, widened to double. */
+    public static double max(float[] x) {
+        float m = Float.NEGATIVE_INFINITY;
+        for (float v : x) {
+            if (v > m) {
+                m = v;
+            }
+        }
+        return m;
+    }
+
+    /** {@code log(sum_c exp(x_c - shift))}: NaN when {@code shift} is infinite or any {@code x_c} is NaN. */
+    public static double logSumShifted(double[] x, double shift) {
+        double s = 0.0;
+        for (double v : x) {
+            s += Math.exp(v - shift);
+        }
+        return Math.log(s);
+    }
+
+    /** {@code log(sum_c exp(x_c - shift))} with each value widened to double first. */
+    public static double logSumShifted(float[] x, double shift) {
+        double s = 0.0;
+        for (float v : x) {
+            s += Math.exp((double) v - shift);
+        }
+        return Math.log(s);
+    }
+
+    /**
+     * {@code log(sum_c exp(x_c))} as {@code torch.logsumexp}: an infinite maximum is not shifted, so a row with a
+     * {@code +inf} gives {@code +inf}, an all {@code -inf} or empty row gives {@code -inf}, and a NaN gives NaN.
+     */
+    public static double logSumExp(double[] x) {
+        double m = max(x);
+        double shift = Double.isInfinite(m) ? 0.0 : m;
+        return shift + logSumShifted(x, shift);
+    }
+
+    /** {@link #logSumExp(double[])} for a float row. */
+    public static double logSumExp(float[] x) {
+        double m = max(x);
+        double shift = Double.isInfinite(m) ? 0.0 : m;
+        return shift + logSumShifted(x, shift);
+    }
+
+    /** The log-softmax of a row, as {@code torch.log_softmax(x, dim=-1)} in float64. */
+    public static double[] of(double[] x) {
+        double m = max(x);
+        double logSum = logSumShifted(x, m);
+        double[] out = new double[x.length];
+        for (int c = 0; c < x.length; c++) {
+            out[c] = (x[c] - m) - logSum;
+        }
+        return out;
+    }
+
+    /** The log-softmax of a float row, computed in double. */
+    public static double[] of(float[] x) {
+        double m = max(x);
+        double logSum = logSumShifted(x, m);
+        double[] out = new double[x.length];
+        for (int c = 0; c < x.length; c++) {
+            out[c] = ((double) x[c] - m) - logSum;
+        }
+        return out;
+    }
+}

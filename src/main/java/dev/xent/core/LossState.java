@@ -1,0 +1,201 @@
+package dev.xent.core;
+
+import java.io.Serializable;
+
+/**
+ * The sufficient statistics of a cross-entropy evaluation, and the only place PyTorch's division rule lives: the
+ * exact sum of the per-row losses, the exact sum of the normalizer (the target-class weight of each scored row, or
+ * 1 per row for probability targets), and the row counts. {@link #add}, {@link #merge} and {@link #reduce} are
+ * Spark's {@code reduce}, {@code merge} and {@code finish}; because both sums are exact, any order of adds and
+ * merges gives the same bits.
+ *
+ * <p>With label smoothing (class-index targets) the state keeps the two terms of PyTorch's formula apart, the
+ * target term {@code A = sum (1 - eps) * -(w_y * lsm_y)} and the smoothing term
+ * {@code B = sum (eps / C) * -(sum_c w_c * lsm_c)}, and the mean is {@code A / W + B / W} as in PyTorch. So when
+ * every scored target weighs 0 the mean is NaN ({@code 0 / 0} in the target term) although the sum is finite.
+ *
+ * <p>Reductions, as {@code torch.nn.CrossEntropyLoss} over all the rows as one batch:
+ * <ul>
+ *   <li>{@code sum}: the correctly rounded loss sum; {@code +0.0} for no scored rows. For probability targets an
+ *       exactly zero sum is {@code -0.0}, because PyTorch negates the sum of products.</li>
+ *   <li>{@code mean}: {@code sum / normalizer}, both correctly rounded, divided in IEEE double. So no scored rows,
+ *       or a zero weight sum with a zero loss sum, give NaN; a zero weight sum (zero or cancelling weights) with a
+ *       non-zero loss sum gives ±inf; a NaN or opposite infinities among the losses give NaN.</li>
+ * </ul>
+ * Rows counted: {@code scored} (contributed a loss), {@code ignored} (target equal to ignore_index: they add nothing
+ * to either sum), {@code rejected} (invalid rows set aside by the caller), {@code nonFinite} (scored rows whose loss
+ * is NaN or infinite, so a NaN mean never goes unexplained). {@code rows = scored + ignored + rejected}.
+ */
+public final class LossState implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    /** Which kind of target the rows had; it decides the normalizer and the sign of a zero sum. */
+    public enum Targets {
+        CLASS_INDEX,
+        PROBABILITIES
+    }
+
+    private final Targets targets;
+    private final boolean smoothed;
+    private final ExactSum lossSum = new ExactSum();
+    private final ExactSum smoothingSum = new ExactSum();
+    private final ExactSum normalizer = new ExactSum();
+    private long scored;
+    private long ignored;
+    private long rejected;
+    private long nonFinite;
+
+    /**
+     * An empty state.
+     *
+     * @param targets  the kind of target the rows will have
+     * @param smoothed true for class-index targets with label smoothing: rows are then added with
+     *                 {@link #add(double, double, double)}
+     */
+    public LossState(Targets targets, boolean smoothed) {
+        if (targets == null) {
+            throw new IllegalArgumentException("targets must be given");
+        }
+        if (smoothed && targets != Targets.CLASS_INDEX) {
+            throw new IllegalArgumentException("only class-index targets keep a separate smoothing term");
+        }
+        this.targets = targets;
+        this.smoothed = smoothed;
+    }
+
+    /** An empty state for the given options and kind of target. */
+    public static LossState of(CrossEntropyOptions options, Targets targets) {
+        return new LossState(targets, targets == Targets.CLASS_INDEX && options.labelSmoothing() > 0.0);
+    }
+
+    public Targets targets() {
+        return targets;
+    }
+
+    /** True when the state keeps a separate smoothing term. */
+    public boolean smoothed() {
+        return smoothed;
+    }
+
+    /** Adds one scored row without a smoothing term: its loss (any double) and its share of the normalizer. */
+    public void add(double loss, double normalizerShare) {
+        if (smoothed) {
+            throw new IllegalStateException("this state needs the target and smoothing terms apart");
+        }
+        count(loss);
+        lossSum.add(loss);
+        normalizer.add(normalizerShare);
+    }
+
+    /**
+     * Adds one scored row with label smoothing: its target term {@code (1 - eps) * -(w_y * lsm_y)}, its smoothing
+     * term {@code (eps / C) * -(sum_c w_c * lsm_c)} and its target weight.
+     */
+    public void add(double targetTerm, double smoothingTerm, double normalizerShare) {
+        if (!smoothed) {
+            throw new IllegalStateException("this state has no smoothing term");
+        }
+        count(targetTerm + smoothingTerm);
+        lossSum.add(targetTerm);
+        smoothingSum.add(smoothingTerm);
+        normalizer.add(normalizerShare);
+    }
+
+    private void count(double loss) {
+        scored++;
+        if (Double.isNaN(loss) || Double.isInfinite(loss)) {
+            nonFinite++;
+        }
+    }
+
+    /** Counts a row whose target was the ignore index. */
+    public void addIgnored() {
+        ignored++;
+    }
+
+    /** Counts a row that was set aside as invalid. */
+    public void addRejected() {
+        rejected++;
+    }
+
+    /** Adds everything in {@code other} (which keeps its value); both must have the same kind of target. */
+    public LossState merge(LossState other) {
+        if (other.targets != targets || other.smoothed != smoothed) {
+            throw new IllegalArgumentException("cannot merge a state of " + other.describe() + " into one of "
+                    + describe());
+        }
+        lossSum.merge(other.lossSum);
+        smoothingSum.merge(other.smoothingSum);
+        normalizer.merge(other.normalizer);
+        scored += other.scored;
+        ignored += other.ignored;
+        rejected += other.rejected;
+        nonFinite += other.nonFinite;
+        return this;
+    }
+
+    /** A copy with the same sums and counts. */
+    public LossState copy() {
+        return new LossState(targets, smoothed).merge(this);
+    }
+
+    private String describe() {
+        return targets + (smoothed ? " targets with label smoothing" : " targets");
+    }
+
+    /** PyTorch's {@code reduction='sum'}. */
+    public double sum() {
+        double s = smoothed ? lossSum.value() + smoothingSum.value() : lossSum.value();
+        if (s == 0.0 && targets == Targets.PROBABILITIES) {
+            return -0.0;
+        }
+        return s;
+    }
+
+    /** PyTorch's {@code reduction='mean'}. */
+    public double mean() {
+        double w = normalizer.value();
+        if (smoothed) {
+            return lossSum.value() / w + smoothingSum.value() / w;
+        }
+        return sum() / w;
+    }
+
+    /** {@link #sum()} or {@link #mean()}; {@code none} has no single value and is refused. */
+    public double reduce(Reduction reduction) {
+        switch (reduction) {
+            case SUM:
+                return sum();
+            case MEAN:
+                return mean();
+            default:
+                throw new IllegalArgumentException("reduction none gives one loss per row, not a single value");
+        }
+    }
+
+    /** The normalizer of the mean: the sum of target-class weights, or the row count for probability targets. */
+    public double weightSum() {
+        return normalizer.value();
+    }
+
+    public long scored() {
+        return scored;
+    }
+
+    public long ignored() {
+        return ignored;
+    }
+
+    public long rejected() {
+        return rejected;
+    }
+
+    public long nonFinite() {
+        return nonFinite;
+    }
+
+    /** Every row seen: scored, ignored and rejected. */
+    public long rows() {
+        return scored + ignored + rejected;
+    }
+}
