@@ -10,6 +10,7 @@ Files (JSON lines, one case per line), beside this script:
                 Large inputs are not stored: they are described by a generator spec that xent's tests rebuild
                 bit for bit (SplitMix64, then IEEE double arithmetic only; see `gen_matrix`).
   named.jsonl   one case per rule and edge case of shared/docs/pytorch-semantics.md, inputs written out.
+  log_softmax.jsonl  torch.log_softmax and torch.logsumexp of single rows, extremes and masks included.
   errors.jsonl  inputs PyTorch refuses, with its exception type and message; and the documented deviations
                 (negative/NaN label smoothing, which torch treats as 0 and xent refuses), with torch's result.
 
@@ -436,8 +437,40 @@ def error_cases():
     return out
 
 
+def log_softmax_cases():
+    fmax = 3.4028234663852886e38
+    rows = [
+        ("small", [1.5, 2.0, 0.5]),
+        ("one-value", [3.25]),
+        ("equal", [7.0, 7.0, 7.0, 7.0]),
+        ("scale-1e4", [1e4, 0.0, -1e4]),
+        ("scale-1e30", [1e30, 0.0, -1e30]),
+        ("float-max", [fmax, 0.0, -fmax]),
+        ("double-1e308", [1e308, 1e308, 0.0]),
+        ("naive-overflow", [1000.0, 0.0, -1000.0]),
+        ("minus-inf-mask", [-INF, 0.0, 1.0]),
+        ("plus-inf", [INF, 0.0, 1.0]),
+        ("all-minus-inf", [-INF, -INF]),
+        ("nan", [NAN, 0.0, 1.0]),
+        ("tiny", [1e-300, -1e-300, 5e-324]),
+    ]
+    cases = []
+    for name, row in rows:
+        cases.append({"name": "lsm-" + name, "logits": [enc_list(row)], "classes": len(row)})
+    for k, (cols, scale) in enumerate([(10, 1.0), (1000, 10.0), (32000, 3.0), (1000, 1e4), (257, 1e-3)]):
+        cases.append({"name": "lsm-random-%d" % k, "classes": cols, "logits_gen": {
+            "seed": 977 + k, "rows": 1, "cols": cols, "shape": "irwin", "scale": scale}})
+    for case in cases:
+        logits, _ = materialize(case)
+        del case["_weight"]
+        x = torch.tensor(logits[0], dtype=torch.float64)
+        case["expected"] = {"log_softmax": enc_list(F.log_softmax(x, 0).tolist()),
+                            "logsumexp": enc(torch.logsumexp(x, 0).item())}
+    return cases
+
+
 def compute_all():
-    files = {"random.jsonl": [], "named.jsonl": [], "errors.jsonl": []}
+    files = {"random.jsonl": [], "named.jsonl": [], "errors.jsonl": [], "log_softmax.jsonl": log_softmax_cases()}
     for case in random_cases():
         w = case.pop("_weight_values", None)
         stored = dict(case)
@@ -467,6 +500,10 @@ def main(argv):
     for name, text in texts.items():
         path = os.path.join(HERE, name)
         if check:
+            if not os.path.exists(path):
+                print("%s: missing" % name)
+                differences += 1
+                continue
             with open(path) as f:
                 old = f.read().splitlines()
             new = text.splitlines()

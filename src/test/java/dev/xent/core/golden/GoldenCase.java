@@ -36,9 +36,9 @@ public final class GoldenCase {
         this.node = node;
         this.name = node.get("name").asText();
         this.classes = node.get("classes").asInt();
-        this.ignoreIndex = node.get("ignore_index").asLong();
-        this.labelSmoothing = number(node.get("label_smoothing"));
-        this.inputKind = InputKind.parse(node.get("input_kind").asText());
+        this.ignoreIndex = node.has("ignore_index") ? node.get("ignore_index").asLong() : -100L;
+        this.labelSmoothing = node.has("label_smoothing") ? number(node.get("label_smoothing")) : 0.0;
+        this.inputKind = InputKind.parse(node.has("input_kind") ? node.get("input_kind").asText() : "logits");
         this.targets = node.has("target") ? longs(node.get("target")) : null;
         this.weight = weightOf(node);
         this.logits = node.has("logits") ? matrix(node.get("logits")) : generate(node.get("logits_gen"), targets);
