@@ -1,5 +1,8 @@
 package dev.xent.core;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.io.Serializable;
 import java.math.BigInteger;
 
@@ -166,6 +169,44 @@ public final class ExactSum implements Serializable {
             result = Math.scalb((double) kept, dropped + BIT0_EXPONENT);
         }
         return signum < 0 ? -result : result;
+    }
+
+    /** Writes the exact value compactly: the non-finite counts and the non-zero digits. */
+    void writeTo(DataOutput out) throws IOException {
+        propagateCarries();
+        out.writeLong(nanCount);
+        out.writeLong(positiveInfinities);
+        out.writeLong(negativeInfinities);
+        int first = 0;
+        while (first < DIGITS && digits[first] == 0) {
+            first++;
+        }
+        int last = DIGITS - 1;
+        while (last >= first && digits[last] == 0) {
+            last--;
+        }
+        out.writeShort(first);
+        out.writeShort(last - first + 1);
+        for (int k = first; k <= last; k++) {
+            out.writeLong(digits[k]);
+        }
+    }
+
+    /** Reads what {@link #writeTo} wrote. */
+    static ExactSum readFrom(DataInput in) throws IOException {
+        ExactSum s = new ExactSum();
+        s.nanCount = in.readLong();
+        s.positiveInfinities = in.readLong();
+        s.negativeInfinities = in.readLong();
+        int first = in.readShort();
+        int count = in.readShort();
+        if (first < 0 || count < 0 || first + count > DIGITS) {
+            throw new IOException("corrupt exact sum: digits " + first + "+" + count);
+        }
+        for (int k = 0; k < count; k++) {
+            s.digits[first + k] = in.readLong();
+        }
+        return s;
     }
 
     private void propagateCarries() {

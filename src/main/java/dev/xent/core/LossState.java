@@ -1,6 +1,12 @@
 package dev.xent.core;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.io.Serializable;
+import java.io.UncheckedIOException;
 
 /**
  * The sufficient statistics of a cross-entropy evaluation, and the only place PyTorch's division rule lives: the
@@ -37,9 +43,11 @@ public final class LossState implements Serializable {
 
     private final Targets targets;
     private final boolean smoothed;
-    private final ExactSum lossSum = new ExactSum();
-    private final ExactSum smoothingSum = new ExactSum();
-    private final ExactSum normalizer = new ExactSum();
+    private static final byte FORMAT_VERSION = 1;
+
+    private ExactSum lossSum = new ExactSum();
+    private ExactSum smoothingSum = new ExactSum();
+    private ExactSum normalizer = new ExactSum();
     private long scored;
     private long ignored;
     private long rejected;
@@ -141,6 +149,59 @@ public final class LossState implements Serializable {
 
     private String describe() {
         return targets + (smoothed ? " targets with label smoothing" : " targets");
+    }
+
+    /** A compact, versioned byte form of the exact state (about 100 to 600 bytes). */
+    public byte[] toBytes() {
+        try {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+            DataOutputStream out = new DataOutputStream(bytes);
+            out.writeByte(FORMAT_VERSION);
+            out.writeByte(targets.ordinal());
+            out.writeBoolean(smoothed);
+            out.writeLong(scored);
+            out.writeLong(ignored);
+            out.writeLong(rejected);
+            out.writeLong(nonFinite);
+            lossSum.writeTo(out);
+            smoothingSum.writeTo(out);
+            normalizer.writeTo(out);
+            out.flush();
+            return bytes.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The state {@link #toBytes()} wrote.
+     *
+     * @throws IllegalArgumentException for bytes of another version or a corrupt form
+     */
+    public static LossState fromBytes(byte[] bytes) {
+        try {
+            DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
+            byte version = in.readByte();
+            if (version != FORMAT_VERSION) {
+                throw new IllegalArgumentException("loss state of format version " + version + "; this xent reads "
+                        + FORMAT_VERSION);
+            }
+            int kind = in.readByte();
+            if (kind < 0 || kind >= Targets.values().length) {
+                throw new IllegalArgumentException("corrupt loss state: target kind " + kind);
+            }
+            LossState s = new LossState(Targets.values()[kind], in.readBoolean());
+            s.scored = in.readLong();
+            s.ignored = in.readLong();
+            s.rejected = in.readLong();
+            s.nonFinite = in.readLong();
+            s.lossSum = ExactSum.readFrom(in);
+            s.smoothingSum = ExactSum.readFrom(in);
+            s.normalizer = ExactSum.readFrom(in);
+            return s;
+        } catch (IOException e) {
+            throw new IllegalArgumentException("corrupt loss state: " + e.getMessage(), e);
+        }
     }
 
     /** PyTorch's {@code reduction='sum'}. */

@@ -136,7 +136,7 @@ public final class GoldenCase {
     }
 
     /** {@code gen_matrix} of the generator script. */
-    static double[][] generate(JsonNode spec, long[] targets) {
+    public static double[][] generate(JsonNode spec, long[] targets) {
         SplitMix64 g = new SplitMix64(spec.get("seed").asLong());
         int rows = spec.get("rows").asInt();
         int cols = spec.get("cols").asInt();

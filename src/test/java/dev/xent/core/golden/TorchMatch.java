@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * The conformance rule: within 1e-12 relative of torch float64 (absolute where |value| < 1); NaN, ±inf exactly;
  * and the sign of torch's zeros whenever xent's value is itself zero. Records the largest deviation seen.
  */
-final class TorchMatch {
-    static final double TOLERANCE = 1e-12;
+public final class TorchMatch {
+    public static final double TOLERANCE = 1e-12;
 
     private static double largestDeviation;
     private static String largestDeviationAt = "nothing compared";
@@ -16,7 +16,7 @@ final class TorchMatch {
     private TorchMatch() {
     }
 
-    static synchronized void check(String where, double expected, double actual) {
+    public static synchronized void check(String where, double expected, double actual) {
         comparisons++;
         if (Double.isNaN(expected) || Double.isInfinite(expected)) {
             if (Double.compare(expected, actual) != 0) {
@@ -41,7 +41,7 @@ final class TorchMatch {
         }
     }
 
-    static synchronized String report() {
+    public static synchronized String report() {
         return comparisons + " values compared with torch; largest deviation " + largestDeviation + " at "
                 + largestDeviationAt;
     }

@@ -1,0 +1,203 @@
+package dev.xent.spark;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.exists;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.regexp_replace;
+import static org.apache.spark.sql.functions.split;
+import static org.apache.spark.sql.functions.transform;
+import static org.apache.spark.sql.functions.trim;
+
+import dev.xent.core.LossState;
+import java.util.Locale;
+import java.util.stream.Collectors;
+import org.apache.spark.ml.functions;
+import org.apache.spark.ml.linalg.VectorUDT;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.ByteType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.DoubleType;
+import org.apache.spark.sql.types.FloatType;
+import org.apache.spark.sql.types.IntegerType;
+import org.apache.spark.sql.types.LongType;
+import org.apache.spark.sql.types.ShortType;
+import org.apache.spark.sql.types.StringType;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The logits and target columns of an input, checked against its schema before any job runs, and the columns the
+ * aggregate reads (in {@link EvaluationRow}'s order).
+ *
+ * <p>Logits: {@code array<float>}, {@code array<double>}, an MLlib {@code Vector}, or (for CSV) a string of numbers
+ * separated by commas, semicolons or spaces, optionally in brackets; a value that is not a number becomes a null
+ * element, which makes the row invalid. Targets: an integer class index ({@code tinyint}, {@code smallint},
+ * {@code int}, {@code bigint}) or a row of probabilities ({@code array<float>} or {@code array<double>}).
+ */
+public final class InputColumns {
+    /** How the logits are stored. */
+    public enum LogitsType {
+        FLOAT_ARRAY,
+        DOUBLE_ARRAY,
+        VECTOR,
+        TEXT
+    }
+
+    private final String logitsName;
+    private final String targetName;
+    private final LogitsType logitsType;
+    private final boolean logitsMayHoldNull;
+    private final LossState.Targets targets;
+    private final boolean probabilitiesMayHoldNull;
+
+    private InputColumns(String logitsName, String targetName, LogitsType logitsType, boolean logitsMayHoldNull,
+            LossState.Targets targets, boolean probabilitiesMayHoldNull) {
+        this.logitsName = logitsName;
+        this.targetName = targetName;
+        this.logitsType = logitsType;
+        this.logitsMayHoldNull = logitsMayHoldNull;
+        this.targets = targets;
+        this.probabilitiesMayHoldNull = probabilitiesMayHoldNull;
+    }
+
+    /**
+     * Checks the two columns in {@code schema}.
+     *
+     * @throws InputSchemaException naming the column, what was expected and the schema found
+     */
+    public static InputColumns resolve(StructType schema, String logitsColumn, String targetColumn) {
+        StructField logits = field(schema, logitsColumn, "logits");
+        StructField target = field(schema, targetColumn, "target");
+        LogitsType logitsType = logitsType(logits.dataType());
+        if (logitsType == null) {
+            throw new InputSchemaException("column '" + logits.name() + "' (logits) has type "
+                    + logits.dataType().simpleString() + "; expected array<float>, array<double>, vector, or a "
+                    + "string of numbers. Schema: " + describe(schema));
+        }
+        boolean logitsMayHoldNull = logitsType == LogitsType.TEXT
+                || (logits.dataType() instanceof ArrayType && ((ArrayType) logits.dataType()).containsNull());
+        DataType t = target.dataType();
+        if (t instanceof ByteType || t instanceof ShortType || t instanceof IntegerType || t instanceof LongType) {
+            return new InputColumns(logits.name(), target.name(), logitsType, logitsMayHoldNull,
+                    LossState.Targets.CLASS_INDEX, false);
+        }
+        if (t instanceof ArrayType && isFloating(((ArrayType) t).elementType())) {
+            return new InputColumns(logits.name(), target.name(), logitsType, logitsMayHoldNull,
+                    LossState.Targets.PROBABILITIES, ((ArrayType) t).containsNull());
+        }
+        throw new InputSchemaException("column '" + target.name() + "' (target) has type " + t.simpleString()
+                + "; expected an integer class index (tinyint, smallint, int, bigint) or an array<float>/"
+                + "array<double> of probabilities. Schema: " + describe(schema));
+    }
+
+    public String logitsName() {
+        return logitsName;
+    }
+
+    public String targetName() {
+        return targetName;
+    }
+
+    public LogitsType logitsType() {
+        return logitsType;
+    }
+
+    public LossState.Targets targets() {
+        return targets;
+    }
+
+    /** The logits as an array column: {@code array<float>} or {@code array<double>} (vectors and text converted). */
+    public Column logitsArray() {
+        Column c = col(quote(logitsName));
+        switch (logitsType) {
+            case VECTOR:
+                return functions.vector_to_array(c, "float64");
+            case TEXT:
+                Column cleaned = trim(regexp_replace(c, "[\\[\\]]", ""));
+                return transform(split(cleaned, "[,;\\s]+"), x -> x.try_cast(DataTypes.DoubleType));
+            default:
+                return c;
+        }
+    }
+
+    /** The target: a {@code bigint} class index, or {@code array<double>} probabilities. */
+    public Column target() {
+        Column c = col(quote(targetName));
+        return targets == LossState.Targets.CLASS_INDEX
+                ? c.cast(DataTypes.LongType)
+                : c.cast(DataTypes.createArrayType(DataTypes.DoubleType));
+    }
+
+    /** The aggregate's input columns, in {@link EvaluationRow}'s property order. */
+    public Column[] aggregateInputs() {
+        Column logits = logitsArray();
+        boolean isFloat = logitsType == LogitsType.FLOAT_ARRAY;
+        Column doubleLogits = isFloat ? lit(null).cast("array<double>") : logits;
+        Column floatLogits = isFloat ? logits : lit(null).cast("array<float>");
+        Column nullElements = lit(false);
+        if (logitsMayHoldNull) {
+            nullElements = exists(logits, Column::isNull);
+        }
+        if (probabilitiesMayHoldNull) {
+            nullElements = nullElements.or(exists(col(quote(targetName)), Column::isNull));
+        }
+        nullElements = org.apache.spark.sql.functions.coalesce(nullElements, lit(false));
+        boolean soft = targets == LossState.Targets.PROBABILITIES;
+        Column probabilities = soft ? target() : lit(null).cast("array<double>");
+        Column target = soft ? lit(null).cast("bigint") : target();
+        return new Column[] {doubleLogits, floatLogits, nullElements, probabilities, target};
+    }
+
+    /** A column name quoted for {@code functions.col}, so dots and spaces are taken literally. */
+    public static String quote(String name) {
+        return "`" + name.replace("`", "``") + "`";
+    }
+
+    /** The schema as {@code name:type, ...}, for error messages. */
+    public static String describe(StructType schema) {
+        return java.util.Arrays.stream(schema.fields())
+                .map(f -> f.name() + ":" + f.dataType().simpleString())
+                .collect(Collectors.joining(", ", "[", "]"));
+    }
+
+    /** The field named {@code name} (exactly, else ignoring case, as Spark resolves names). */
+    static StructField field(StructType schema, String name, String role) {
+        for (StructField f : schema.fields()) {
+            if (f.name().equals(name)) {
+                return f;
+            }
+        }
+        for (StructField f : schema.fields()) {
+            if (f.name().toLowerCase(Locale.ROOT).equals(name.toLowerCase(Locale.ROOT))) {
+                return f;
+            }
+        }
+        throw new InputSchemaException(
+                "column '" + name + "' (" + role + ") not found. Schema: " + describe(schema));
+    }
+
+    private static LogitsType logitsType(DataType t) {
+        if (t instanceof VectorUDT) {
+            return LogitsType.VECTOR;
+        }
+        if (t instanceof StringType) {
+            return LogitsType.TEXT;
+        }
+        if (t instanceof ArrayType) {
+            DataType e = ((ArrayType) t).elementType();
+            if (e instanceof FloatType) {
+                return LogitsType.FLOAT_ARRAY;
+            }
+            if (e instanceof DoubleType) {
+                return LogitsType.DOUBLE_ARRAY;
+            }
+        }
+        return null;
+    }
+
+    private static boolean isFloating(DataType t) {
+        return t instanceof FloatType || t instanceof DoubleType;
+    }
+}

@@ -1,0 +1,129 @@
+package dev.xent.spark;
+
+import dev.xent.core.CrossEntropy;
+import dev.xent.core.CrossEntropyOptions;
+import dev.xent.core.InvalidRowException;
+import dev.xent.core.LossState;
+import org.apache.spark.sql.Encoder;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.expressions.Aggregator;
+
+/**
+ * The exact, mergeable cross-entropy aggregate: Spark's {@code zero/reduce/merge/finish} over the core's
+ * {@link LossState}. Every number comes from {@link CrossEntropy}; this class only routes rows. Because the state's
+ * sums are exact, the result has the same bits for any partitioning and any order of rows.
+ *
+ * <p>An invalid row (null logits or target, a null element, a row whose length is not C, a target out of range)
+ * fails the task with the core's {@link InvalidRowException}, as PyTorch raises; or, with {@code rejectInvalid},
+ * it is counted as rejected and left out of both sums.
+ *
+ * @param <O> what {@code finish} returns: a {@link LossSummary}, or the state's bytes to merge further
+ */
+public final class LossAggregator<O> extends Aggregator<EvaluationRow, LossState, O> {
+    private static final long serialVersionUID = 1L;
+
+    private final CrossEntropyOptions options;
+    private final int classes;
+    private final LossState.Targets targets;
+    private final boolean rejectInvalid;
+    private final Encoder<O> outputEncoder;
+    private final boolean returnsBytes;
+    private transient CrossEntropy kernel;
+
+    /**
+     * An aggregate returning a {@link LossSummary} struct.
+     *
+     * @param classes       C, known before the scan
+     * @param rejectInvalid count invalid rows as rejected instead of failing
+     */
+    public static LossAggregator<LossSummary> summarizing(CrossEntropyOptions options, int classes,
+            LossState.Targets targets, boolean rejectInvalid) {
+        return new LossAggregator<>(options, classes, targets, rejectInvalid, Encoders.bean(LossSummary.class), false);
+    }
+
+    /** An aggregate returning the exact state as bytes ({@link LossState#toBytes()}), to merge further. */
+    public static LossAggregator<byte[]> exact(CrossEntropyOptions options, int classes, LossState.Targets targets,
+            boolean rejectInvalid) {
+        return new LossAggregator<>(options, classes, targets, rejectInvalid, Encoders.BINARY(), true);
+    }
+
+    private LossAggregator(CrossEntropyOptions options, int classes, LossState.Targets targets,
+            boolean rejectInvalid, Encoder<O> outputEncoder, boolean returnsBytes) {
+        new CrossEntropy(options, classes); // validates C against the options before any job starts
+        this.options = options;
+        this.classes = classes;
+        this.targets = targets;
+        this.rejectInvalid = rejectInvalid;
+        this.outputEncoder = outputEncoder;
+        this.returnsBytes = returnsBytes;
+    }
+
+    @Override
+    public LossState zero() {
+        return LossState.of(options, targets);
+    }
+
+    @Override
+    public LossState reduce(LossState state, EvaluationRow row) {
+        try {
+            add(state, row);
+        } catch (InvalidRowException e) {
+            if (!rejectInvalid) {
+                throw e;
+            }
+            state.addRejected();
+        }
+        return state;
+    }
+
+    private void add(LossState state, EvaluationRow row) {
+        CrossEntropy k = kernel();
+        if (row.isNullElements()) {
+            throw new InvalidRowException(InvalidRowException.Reason.NULL_LOGITS,
+                    "logits or probabilities hold a null or non-numeric element");
+        }
+        if (targets == LossState.Targets.CLASS_INDEX) {
+            Long target = row.getTarget();
+            if (target == null) {
+                throw new InvalidRowException(InvalidRowException.Reason.NULL_TARGET, "target is null");
+            }
+            if (row.getFloatLogits() != null) {
+                k.add(state, row.getFloatLogits(), target);
+            } else {
+                k.add(state, row.getDoubleLogits(), target);
+            }
+        } else if (row.getFloatLogits() != null) {
+            k.add(state, row.getFloatLogits(), row.getProbabilities());
+        } else {
+            k.add(state, row.getDoubleLogits(), row.getProbabilities());
+        }
+    }
+
+    @Override
+    public LossState merge(LossState a, LossState b) {
+        return a.merge(b);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public O finish(LossState state) {
+        return returnsBytes ? (O) state.toBytes() : (O) LossSummary.of(state);
+    }
+
+    @Override
+    public Encoder<LossState> bufferEncoder() {
+        return Encoders.kryo(LossState.class);
+    }
+
+    @Override
+    public Encoder<O> outputEncoder() {
+        return outputEncoder;
+    }
+
+    private CrossEntropy kernel() {
+        if (kernel == null) {
+            kernel = new CrossEntropy(options, classes);
+        }
+        return kernel;
+    }
+}

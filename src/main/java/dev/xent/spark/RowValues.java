@@ -1,0 +1,63 @@
+package dev.xent.spark;
+
+import dev.xent.core.InvalidRowException;
+import org.apache.spark.ml.linalg.Vector;
+
+/**
+ * Converts the values a Spark UDF receives (a Scala {@code Seq} of boxed numbers, an MLlib {@code Vector}, a
+ * primitive array) into {@code double[]}, and class indices into {@code long}. A null element or a value that is
+ * not a number makes the row invalid; a null array gives null.
+ */
+final class RowValues {
+    private RowValues() {
+    }
+
+    /** The values of an array-like input as doubles, or null for null. */
+    static double[] doubles(Object value, String what) {
+        if (value == null) {
+            return null;
+        }
+        if (value instanceof double[]) {
+            return (double[]) value;
+        }
+        if (value instanceof float[]) {
+            float[] f = (float[]) value;
+            double[] d = new double[f.length];
+            for (int i = 0; i < f.length; i++) {
+                d[i] = f[i];
+            }
+            return d;
+        }
+        if (value instanceof Vector) {
+            return ((Vector) value).toArray();
+        }
+        if (value instanceof scala.collection.Seq) {
+            scala.collection.Seq<?> seq = (scala.collection.Seq<?>) value;
+            double[] out = new double[seq.length()];
+            scala.collection.Iterator<?> it = seq.iterator();
+            for (int i = 0; it.hasNext(); i++) {
+                Object e = it.next();
+                if (!(e instanceof Number)) {
+                    throw new InvalidRowException(InvalidRowException.Reason.NULL_LOGITS,
+                            what + " hold a null or non-numeric element at position " + i);
+                }
+                out[i] = ((Number) e).doubleValue();
+            }
+            return out;
+        }
+        throw new IllegalArgumentException(what + ": expected an array of numbers or a vector, got "
+                + value.getClass().getName());
+    }
+
+    /** A class index from an integral value. */
+    static Long classIndex(Object value) {
+        if (value == null) {
+            return null;
+        }
+        if (value instanceof Long || value instanceof Integer || value instanceof Short || value instanceof Byte) {
+            return ((Number) value).longValue();
+        }
+        throw new IllegalArgumentException("target: expected an integer class index, got "
+                + value.getClass().getName() + " " + value);
+    }
+}

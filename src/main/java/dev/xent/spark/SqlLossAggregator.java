@@ -1,0 +1,95 @@
+package dev.xent.spark;
+
+import dev.xent.core.CrossEntropy;
+import dev.xent.core.CrossEntropyOptions;
+import dev.xent.core.InvalidRowException;
+import dev.xent.core.LossState;
+import org.apache.spark.sql.Encoder;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.expressions.Aggregator;
+
+/**
+ * The exact aggregate behind the SQL functions {@code xent_agg} and {@code xent_agg_probs}: as
+ * {@link LossAggregator}, for rows that SQL hands over as boxed arrays. C is the options' (class count or weight
+ * length), else the length of the first row each task sees; a row of another length is invalid. Invalid rows fail
+ * the query with the core's {@link InvalidRowException}.
+ */
+final class SqlLossAggregator<I extends SqlLossAggregator.Input> extends Aggregator<I, LossState, LossSummary> {
+    private static final long serialVersionUID = 1L;
+
+    /** What the aggregate needs of a row, whichever bean carries it. */
+    interface Input {
+        Double[] logitValues();
+
+        Double[] probabilityValues();
+
+        Long classIndex();
+    }
+
+    private final CrossEntropyOptions options;
+    private final LossState.Targets targets;
+    private transient CrossEntropy kernel;
+
+    SqlLossAggregator(CrossEntropyOptions options, LossState.Targets targets) {
+        this.options = options;
+        this.targets = targets;
+    }
+
+    @Override
+    public LossState zero() {
+        return LossState.of(options, targets);
+    }
+
+    @Override
+    public LossState reduce(LossState state, I row) {
+        double[] logits = unbox(row.logitValues(), "logits");
+        if (kernel == null) {
+            int known = options.knownClasses();
+            kernel = new CrossEntropy(options, known > 0 ? known : (logits == null ? 1 : Math.max(1, logits.length)));
+        }
+        if (targets == LossState.Targets.PROBABILITIES) {
+            kernel.add(state, logits, unbox(row.probabilityValues(), "probabilities"));
+            return state;
+        }
+        if (row.classIndex() == null) {
+            throw new InvalidRowException(InvalidRowException.Reason.NULL_TARGET, "target is null");
+        }
+        kernel.add(state, logits, row.classIndex());
+        return state;
+    }
+
+    private static double[] unbox(Double[] values, String what) {
+        if (values == null) {
+            return null;
+        }
+        double[] out = new double[values.length];
+        for (int i = 0; i < out.length; i++) {
+            if (values[i] == null) {
+                throw new InvalidRowException(InvalidRowException.Reason.NULL_LOGITS,
+                        what + " hold a null element at position " + i);
+            }
+            out[i] = values[i];
+        }
+        return out;
+    }
+
+    @Override
+    public LossState merge(LossState a, LossState b) {
+        return a.merge(b);
+    }
+
+    @Override
+    public LossSummary finish(LossState state) {
+        return LossSummary.of(state);
+    }
+
+    @Override
+    public Encoder<LossState> bufferEncoder() {
+        return Encoders.kryo(LossState.class);
+    }
+
+    @Override
+    public Encoder<LossSummary> outputEncoder() {
+        return Encoders.bean(LossSummary.class);
+    }
+}
