@@ -111,9 +111,11 @@ public final class Evaluation {
     /** C: the options' class count or weight length, else the length of the first row with logits (0: none). */
     public int classes(InputColumns columns) {
         int known = options.knownClasses();
-        if (known > 0) {
-            return known;
-        }
+        return known > 0 ? known : firstRowClasses(columns);
+    }
+
+    /** The length of the first row that has logits (0 when none has); a small job reading one row. */
+    public int firstRowClasses(InputColumns columns) {
         List<Row> first = input.where(col(InputColumns.quote(columns.logitsName())).isNotNull())
                 .select(size(columns.logitsArray()))
                 .limit(1)

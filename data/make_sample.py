@@ -1,0 +1,126 @@
+"""Build the digits sample for xent: logits from a small PyTorch MLP plus the
+cross-entropy values PyTorch computes from them (float64).
+
+Run from the repository root:  /usr/bin/python3 data/make_sample.py
+"""
+import json
+import os
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+from sklearn.datasets import load_digits
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+OUT = os.path.join(HERE, "digits")
+
+N_TRAIN = 1200
+WEIGHT = [1.0, 1.0, 1.0, 2.0, 1.0, 1.0, 1.0, 1.0, 2.0, 1.0]
+IGNORE_INDEX = -100
+
+
+def main():
+    torch.set_num_threads(1)
+    torch.manual_seed(0)
+
+    digits = load_digits()
+    X = digits.data.astype(np.float64)
+    y = digits.target.astype(np.int64)
+    n = X.shape[0]
+    assert n == 1797
+
+    perm = np.random.RandomState(0).permutation(n)
+    train_idx = np.sort(perm[:N_TRAIN])
+    split = np.array(["test"] * n, dtype=object)
+    split[perm[:N_TRAIN]] = "train"
+
+    mu = X[train_idx].mean(axis=0)
+    sd = X[train_idx].std(axis=0)
+    sd[sd == 0] = 1.0
+    Xs = ((X - mu) / sd).astype(np.float32)
+
+    model = nn.Sequential(nn.Linear(64, 32), nn.Tanh(), nn.Linear(32, 10))
+    opt = torch.optim.Adam(model.parameters(), lr=0.01)
+    xt = torch.from_numpy(Xs[train_idx])
+    yt = torch.from_numpy(y[train_idx])
+    model.train()
+    for _ in range(150):
+        opt.zero_grad()
+        loss = F.cross_entropy(model(xt), yt)
+        loss.backward()
+        opt.step()
+
+    model.eval()
+    with torch.no_grad():
+        logits32 = model(torch.from_numpy(Xs)).numpy()
+
+    rows = []
+    for i in range(n):
+        rows.append({
+            "id": i,
+            "split": str(split[i]),
+            "logits": [float(np.float32(v)) for v in logits32[i]],
+            "target": int(y[i]),
+        })
+
+    os.makedirs(OUT, exist_ok=True)
+    with open(os.path.join(OUT, "logits.jsonl"), "w", encoding="utf-8", newline="\n") as f:
+        for r in rows:
+            f.write(json.dumps(r, separators=(",", ":")) + "\n")
+
+    # Expected values: float64, from exactly the floats written above.
+    L = torch.tensor([r["logits"] for r in rows], dtype=torch.float64)
+    T = torch.tensor([r["target"] for r in rows], dtype=torch.int64)
+    splits = [r["split"] for r in rows]
+
+    def stats(logits, target, weight, ls):
+        kw = dict(weight=weight, label_smoothing=ls, ignore_index=IGNORE_INDEX)
+        mean = F.cross_entropy(logits, target, reduction="mean", **kw).item()
+        total = F.cross_entropy(logits, target, reduction="sum", **kw).item()
+        if weight is None:
+            wsum = torch.ones(target.shape[0], dtype=torch.float64).sum().item()
+        else:
+            wsum = weight[target].sum().item()
+        return {"mean": mean, "sum": total, "rows": int(target.shape[0]),
+                "weight_sum": wsum}
+
+    scenarios = {}
+    for name, wlist, ls in (("default", None, 0.0),
+                            ("weighted_smoothed", WEIGHT, 0.1)):
+        w = None if wlist is None else torch.tensor(wlist, dtype=torch.float64)
+        sc = {"options": {"weight": wlist, "label_smoothing": ls,
+                          "ignore_index": IGNORE_INDEX}}
+        sc.update(stats(L, T, w, ls))
+        sc["classes"] = 10
+        groups = []
+        for g in sorted(set(splits)):
+            idx = torch.tensor([i for i, s in enumerate(splits) if s == g],
+                               dtype=torch.int64)
+            gs = {"key": {"split": g}}
+            gs.update(stats(L[idx], T[idx], w, ls))
+            groups.append(gs)
+        sc["groups"] = groups
+        scenarios[name] = sc
+
+    pred = L.argmax(dim=1)
+    accuracy = {}
+    for g in sorted(set(splits)):
+        m = [i for i, s in enumerate(splits) if s == g]
+        accuracy[g] = (pred[m] == T[m]).double().mean().item()
+
+    expected = {"generated_by": "data/make_sample.py with torch %s" % torch.__version__,
+                "accuracy": accuracy}
+    expected.update(scenarios)
+    with open(os.path.join(OUT, "expected.json"), "w", encoding="utf-8", newline="\n") as f:
+        json.dump(expected, f, indent=2)
+        f.write("\n")
+
+    print("train accuracy: %.4f" % accuracy["train"])
+    print("test accuracy:  %.4f" % accuracy["test"])
+    print("default mean:   %r" % scenarios["default"]["mean"])
+    print("default sum:    %r" % scenarios["default"]["sum"])
+
+
+if __name__ == "__main__":
+    main()

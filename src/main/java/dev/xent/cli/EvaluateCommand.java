@@ -1,0 +1,319 @@
+package dev.xent.cli;
+
+import dev.xent.core.CrossEntropyOptions;
+import dev.xent.core.InputKind;
+import dev.xent.core.InvalidRowException;
+import dev.xent.core.Reduction;
+import dev.xent.report.SummaryJson;
+import dev.xent.spark.Evaluation;
+import dev.xent.spark.EvaluationResult;
+import dev.xent.spark.InputColumns;
+import dev.xent.spark.InputSchemaException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code xent evaluate}: PyTorch's cross-entropy over a dataset of model outputs, computed by Spark. */
+@Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
+        versionProvider = Main.Version.class,
+        description = {"Evaluates PyTorch's CrossEntropyLoss (or NLLLoss) over every row of a dataset as one batch,",
+            "per group and per row; prints the summary as JSON and writes it to --output."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:the evaluation ran; its outputs are written",
+            "1:the job failed: an invalid row (named in the message) or a Spark failure",
+            "2:nothing ran: a bad option, a missing input, a missing column or one of the wrong type"})
+public final class EvaluateCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--input", paramLabel = "PATH", description = "Input file, folder or glob; any Hadoop path "
+            + "(file:, hdfs:, s3a:). Required.")
+    String input;
+
+    @Option(names = "--format", paramLabel = "FORMAT", description = "parquet, json, csv or orc (default: from the "
+            + "file extension, else parquet).")
+    String format;
+
+    @Option(names = "--logits-col", paramLabel = "COL", defaultValue = "logits", description = "Logits column: "
+            + "array<float>, array<double>, vector, or (CSV) a string of numbers (default: ${DEFAULT-VALUE}).")
+    String logitsColumn;
+
+    @Option(names = "--target-col", paramLabel = "COL", defaultValue = "target", description = "Target column: "
+            + "an integer class index or an array of probabilities (default: ${DEFAULT-VALUE}).")
+    String targetColumn;
+
+    @Option(names = "--weight", paramLabel = "W", split = ",", description = "Class weights w0,w1,... (default: "
+            + "none, every class weighs 1).")
+    List<Double> weight;
+
+    @Option(names = "--ignore-index", paramLabel = "N", defaultValue = "-100", description = "Target value whose "
+            + "rows are ignored (default: ${DEFAULT-VALUE}).")
+    long ignoreIndex;
+
+    @Option(names = "--label-smoothing", paramLabel = "EPS", defaultValue = "0.0", description = "Label smoothing "
+            + "in [0, 1] (default: ${DEFAULT-VALUE}).")
+    double labelSmoothing;
+
+    @Option(names = "--log-probs", defaultValue = "false", description = "The logits column holds "
+            + "log-probabilities: NLLLoss (default: ${DEFAULT-VALUE}).")
+    boolean logProbs;
+
+    @Option(names = "--classes", paramLabel = "C", description = "Number of classes (default: the --weight length, "
+            + "else the first row's length).")
+    Integer classes;
+
+    @Option(names = "--reduction", paramLabel = "R", defaultValue = "mean", description = "mean, sum or none; none "
+            + "also writes every row's loss to DIR/rows (default: ${DEFAULT-VALUE}).")
+    String reduction;
+
+    @Option(names = "--group-by", paramLabel = "COL", split = ",", description = "Columns whose groups get their "
+            + "own mean and sum (default: none).")
+    List<String> groupBy;
+
+    @Option(names = "--id-cols", paramLabel = "COL", split = ",", description = "Columns that identify a row: named "
+            + "in errors, and the only columns kept beside the loss in DIR/rows (default: every column but the "
+            + "logits).")
+    List<String> idColumns;
+
+    @Option(names = "--partitions", paramLabel = "N", defaultValue = "0", description = "Repartition the input into N"
+            + " partitions first (default: 0, keep the input's).")
+    int partitions;
+
+    @Option(names = "--output", paramLabel = "DIR", description = "Output folder for summary.json (and rows/); "
+            + "written atomically (default: none, print only).")
+    String output;
+
+    @Option(names = "--output-format", paramLabel = "FORMAT", defaultValue = "parquet", description = "parquet or "
+            + "json, for DIR/rows (default: ${DEFAULT-VALUE}).")
+    String outputFormat;
+
+    @Option(names = "--overwrite", defaultValue = "false", description = "Replace a non-empty output folder "
+            + "(default: ${DEFAULT-VALUE}).")
+    boolean overwrite;
+
+    @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: local[*], or the one "
+            + "spark-submit sets).")
+    String master;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "Properties file with the same keys as these "
+            + "options (input=..., label-smoothing=...); flags override it.")
+    String config;
+
+    @Option(names = "--conf", paramLabel = "KEY=VALUE", split = ",", description = "Spark setting, repeatable.")
+    Map<String, String> sparkConf = new LinkedHashMap<>();
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        OutputFolder folder = null;
+        long started = System.nanoTime();
+        try {
+            CrossEntropyOptions options = options();
+            if (input == null || input.isBlank()) {
+                throw new UsageException("--input: required; give the file or folder to evaluate");
+            }
+            InputFormat inputFormat = InputFormat.of(format, input);
+            String rowsFormat = outputFormat.toLowerCase(Locale.ROOT);
+            if (!rowsFormat.equals("parquet") && !rowsFormat.equals("json")) {
+                throw new UsageException("--output-format: expected parquet or json but got '" + outputFormat + "'");
+            }
+            if (options.reduction() == Reduction.NONE && output == null) {
+                throw new UsageException("--reduction none writes one loss per row: give --output DIR");
+            }
+            if (partitions < 0) {
+                throw new UsageException("--partitions: expected 0 or more but got " + partitions);
+            }
+            SparkSession spark = session();
+            checkInputExists(spark);
+            if (output != null) {
+                folder = new OutputFolder(output, overwrite, spark.sparkContext().hadoopConfiguration());
+                folder.check();
+            }
+            Dataset<Row> df = read(spark, inputFormat, input);
+            Dataset<Row> schemaSource = df;
+            Evaluation evaluation = Evaluation.of(df)
+                    .logitsColumn(logitsColumn)
+                    .targetColumn(targetColumn)
+                    .options(options)
+                    .groupBy(list(groupBy))
+                    .idColumns(list(idColumns))
+                    .partitions(partitions)
+                    .singleFileReader(f -> inputFormat.reader(spark).schema(schemaSource.schema()).load(f));
+            InputColumns columns = evaluation.checkColumns();
+            checkClasses(evaluation, columns, options);
+            EvaluationResult result;
+            if (options.reduction() == Reduction.NONE) {
+                writeRows(evaluation, folder.staged("rows"), rowsFormat);
+            }
+            result = evaluation.run();
+            String summary = SummaryJson.text(SummaryJson.of(result, options, inputInfo(inputFormat),
+                    columnInfo()));
+            out.print(summary);
+            out.flush();
+            if (folder != null) {
+                folder.writeText("summary.json", summary);
+                folder.commit();
+            }
+            double seconds = (System.nanoTime() - started) / 1e9;
+            long rows = result.total().rows();
+            err.printf(Locale.ROOT, "xent: %d rows in %.1f s (%.0f rows/s)%s%n", rows, seconds, rows / seconds,
+                    folder != null ? "; wrote " + folder.path() : "");
+            return ExitCode.OK;
+        } catch (UsageException | InputSchemaException e) {
+            err.println("xent: " + e.getMessage());
+            return ExitCode.BAD_INPUT;
+        } catch (InvalidRowException e) {
+            err.println("xent: invalid row, nothing written: " + e.getMessage());
+            return ExitCode.JOB_FAILED;
+        } catch (RuntimeException e) {
+            err.println("xent: evaluation failed, nothing written: " + firstLine(e));
+            return ExitCode.JOB_FAILED;
+        } finally {
+            if (folder != null) {
+                folder.abort();
+            }
+        }
+    }
+
+    private CrossEntropyOptions options() {
+        CrossEntropyOptions.Builder b = CrossEntropyOptions.builder()
+                .ignoreIndex(ignoreIndex)
+                .inputKind(logProbs ? InputKind.LOG_PROBABILITIES : InputKind.LOGITS);
+        try {
+            b.reduction(Reduction.parse(reduction));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--" + e.getMessage());
+        }
+        if (weight != null && !weight.isEmpty()) {
+            b.weight(weight.stream().mapToDouble(Double::doubleValue).toArray());
+        }
+        if (classes != null) {
+            if (classes < 1) {
+                throw new UsageException("--classes: expected at least 1 but got " + classes);
+            }
+            b.classes(classes);
+        }
+        try {
+            b.labelSmoothing(labelSmoothing);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--label-smoothing: " + e.getMessage());
+        }
+        try {
+            return b.build();
+        } catch (IllegalArgumentException e) {
+            String option = e.getMessage().startsWith("label_smoothing") ? "--label-smoothing" : "--weight";
+            throw new UsageException(option + ": " + e.getMessage());
+        }
+    }
+
+    private void checkClasses(Evaluation evaluation, InputColumns columns, CrossEntropyOptions options) {
+        int known = options.knownClasses();
+        if (known == 0) {
+            return;
+        }
+        int first = evaluation.firstRowClasses(columns);
+        if (first > 0 && first != known) {
+            String option = options.classes() > 0 ? "--classes" : "--weight";
+            throw new UsageException(option + ": gives " + known + " classes but the first row of column '"
+                    + columns.logitsName() + "' has " + first + " values");
+        }
+    }
+
+    private SparkSession session() {
+        SparkSession.Builder b = SparkSession.builder().appName("xent evaluate");
+        String m = master != null ? master : (System.getProperty("spark.master") != null ? null : "local[*]");
+        if (m != null) {
+            b.master(m);
+        }
+        String effective = m != null ? m : System.getProperty("spark.master");
+        if (effective.startsWith("local")) {
+            b.config("spark.driver.host", "127.0.0.1");
+            b.config("spark.driver.bindAddress", "127.0.0.1");
+            b.config("spark.ui.enabled", "false");
+        }
+        b.config("spark.ui.showConsoleProgress", "true");
+        sparkConf.forEach(b::config);
+        return b.getOrCreate();
+    }
+
+    private void checkInputExists(SparkSession spark) {
+        try {
+            Path path = new Path(input);
+            FileSystem fs = path.getFileSystem(spark.sparkContext().hadoopConfiguration());
+            FileStatus[] matches = fs.globStatus(path);
+            if (matches == null || matches.length == 0) {
+                throw new UsageException("--input: no such file or folder: " + input);
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            throw new UsageException("--input: cannot read " + input + ": " + e.getMessage());
+        }
+    }
+
+    private static Dataset<Row> read(SparkSession spark, InputFormat format, String path) {
+        try {
+            return format.reader(spark).load(path);
+        } catch (RuntimeException e) {
+            throw new UsageException("--input: cannot read " + path + " as " + format.sparkName() + ": "
+                    + firstLine(e));
+        }
+    }
+
+    private void writeRows(Evaluation evaluation, String path, String rowsFormat) {
+        try {
+            evaluation.perRowLosses().write().format(rowsFormat).save(path);
+        } catch (Exception e) { // SparkException is checked, though Scala throws it undeclared
+            throw evaluation.nameInvalidRow(e);
+        }
+    }
+
+    private Map<String, Object> inputInfo(InputFormat inputFormat) {
+        Map<String, Object> info = new LinkedHashMap<>();
+        info.put("path", input);
+        info.put("format", inputFormat.sparkName());
+        return info;
+    }
+
+    private Map<String, Object> columnInfo() {
+        Map<String, Object> info = new LinkedHashMap<>();
+        info.put("logits_col", logitsColumn);
+        info.put("target_col", targetColumn);
+        info.put("group_by", list(groupBy));
+        info.put("id_cols", list(idColumns));
+        info.put("partitions", partitions);
+        return info;
+    }
+
+    private static List<String> list(List<String> values) {
+        List<String> out = new ArrayList<>();
+        if (values != null) {
+            for (String v : values) {
+                if (!v.isBlank()) {
+                    out.add(v.trim());
+                }
+            }
+        }
+        return out;
+    }
+
+    static String firstLine(Throwable e) {
+        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl);
+    }
+}

@@ -1,0 +1,59 @@
+package dev.xent.cli;
+
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code xent} command line: {@code main} only runs the command and exits with its code. */
+@Command(name = "xent", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "PyTorch-exact cross-entropy evaluation on Apache Spark.",
+        subcommands = {EvaluateCommand.class})
+public final class Main implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /** Runs {@code xent} with these arguments and streams; returns the exit code (see {@link ExitCode}). */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        CommandLine cli = new CommandLine(new Main());
+        PrintWriter outWriter = new PrintWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8), true);
+        PrintWriter errWriter = new PrintWriter(new java.io.OutputStreamWriter(err, StandardCharsets.UTF_8), true);
+        cli.setOut(outWriter);
+        cli.setErr(errWriter);
+        cli.setParameterExceptionHandler((e, a) -> {
+            errWriter.println("xent: " + e.getMessage());
+            errWriter.println("Try 'xent " + e.getCommandLine().getCommandName() + " --help'.");
+            return ExitCode.BAD_INPUT;
+        });
+        CommandLine evaluate = cli.getSubcommands().get("evaluate");
+        try {
+            ConfigFile config = ConfigFile.fromArgs(args, evaluate.getCommandSpec());
+            if (config != null) {
+                evaluate.setDefaultValueProvider(config);
+            }
+        } catch (UsageException e) {
+            errWriter.println("xent: " + e.getMessage());
+            return ExitCode.BAD_INPUT;
+        }
+        return cli.execute(args);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** The version from the jar's manifest, else "development". */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"xent " + (v == null ? "(development build)" : v)};
+        }
+    }
+}

@@ -1,0 +1,2 @@
+/** Writers of evaluation results: the JSON summary. */
+package dev.xent.report;
