@@ -1,0 +1,66 @@
+package dev.xent.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.xent.core.golden.TorchMatch;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The README's commands as users run them: {@code bin/xent evaluate} on the sample (embedded Spark), and the
+ * application jar under {@code spark-submit} (Spark's SparkSubmit with Spark's jars on the classpath, as the
+ * {@code spark-submit} script runs it).
+ */
+class SampleRunIT {
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path tmp;
+
+    static void assertTorchsSample(JsonNode summary) throws Exception {
+        JsonNode expected = JSON.readTree(Files.readString(Path.of("data/digits/expected.json"))).get("default");
+        TorchMatch.check("sample mean", expected.get("mean").doubleValue(), summary.get("mean").doubleValue());
+        TorchMatch.check("sample sum", expected.get("sum").doubleValue(), summary.get("sum").doubleValue());
+        for (int g = 0; g < 2; g++) {
+            JsonNode e = expected.get("groups").get(g);
+            JsonNode s = summary.get("groups").get(g);
+            assertEquals(e.get("key"), s.get("key"));
+            TorchMatch.check("sample group mean", e.get("mean").doubleValue(), s.get("mean").doubleValue());
+            TorchMatch.check("sample group sum", e.get("sum").doubleValue(), s.get("sum").doubleValue());
+        }
+    }
+
+    @Test
+    void readmeRunCommandPrintsTorchsNumbers() throws Exception {
+        Processes run = Processes.run(List.of("bin/xent", "evaluate", "--input", "data/digits/logits.jsonl",
+                "--group-by", "split"), Map.of(), 300);
+        assertEquals(0, run.exitCode, run.toString());
+        assertTorchsSample(JSON.readTree(run.out));
+        assertTrue(run.err.contains("1797 rows in"), run.err);
+    }
+
+    @Test
+    void applicationJarRunsUnderSparkSubmit() throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(Processes.sparkJavaFlags());
+        command.add("-Dlog4j2.configurationFile=conf/log4j2.properties");
+        command.addAll(List.of("-cp", Processes.runtimeClasspath(), "org.apache.spark.deploy.SparkSubmit",
+                "--master", "local[2]", "--conf", "spark.driver.host=127.0.0.1",
+                "--conf", "spark.ui.enabled=false",
+                "--class", "dev.xent.cli.Main", "target/xent.jar",
+                "evaluate", "--input", "data/digits/logits.jsonl", "--group-by", "split",
+                "--output", tmp.resolve("out").toString()));
+        Processes run = Processes.run(command, Map.of("SPARK_SCALA_VERSION", "2.13"), 300);
+        assertEquals(0, run.exitCode, run.toString());
+        assertTorchsSample(JSON.readTree(Files.readString(tmp.resolve("out/summary.json"))));
+    }
+}
