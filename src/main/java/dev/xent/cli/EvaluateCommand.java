@@ -9,6 +9,8 @@ import dev.xent.spark.Evaluation;
 import dev.xent.spark.EvaluationResult;
 import dev.xent.spark.InputColumns;
 import dev.xent.spark.InputSchemaException;
+import dev.xent.spark.RowPolicy;
+import dev.xent.spark.TooManyRejectedException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -94,6 +96,21 @@ public final class EvaluateCommand implements Callable<Integer> {
             + " partitions first (default: 0, keep the input's).")
     int partitions;
 
+    @Option(names = "--on-invalid", paramLabel = "POLICY", defaultValue = "fail", description = "fail: stop at the "
+            + "first invalid row and name it (as PyTorch raises); quarantine: write invalid rows with a reason to "
+            + "DIR/rejected and go on (default: ${DEFAULT-VALUE}).")
+    String onInvalid;
+
+    @Option(names = "--max-rejected", paramLabel = "N", description = "Stop (exit code 1, nothing written) when more "
+            + "than N rows, or more than this fraction of the rows if N < 1 (e.g. 0.01), are rejected (default: no "
+            + "limit).")
+    String maxRejected;
+
+    @Option(names = "--reject-nonfinite", defaultValue = "false", description = "Reject rows whose logits or "
+            + "probabilities hold a NaN or an infinity, to DIR/rejected, instead of letting them into the mean "
+            + "(default: ${DEFAULT-VALUE}).")
+    boolean rejectNonFinite;
+
     @Option(names = "--output", paramLabel = "DIR", description = "Output folder for summary.json (and rows/); "
             + "written atomically (default: none, print only).")
     String output;
@@ -139,6 +156,12 @@ public final class EvaluateCommand implements Callable<Integer> {
             if (partitions < 0) {
                 throw new UsageException("--partitions: expected 0 or more but got " + partitions);
             }
+            RejectionLimit limit = RejectionLimit.parse(maxRejected);
+            RowPolicy policy = rowPolicy(limit);
+            if (policy.rejectsAny() && output == null) {
+                throw new UsageException((rejectNonFinite ? "--reject-nonfinite" : "--on-invalid quarantine")
+                        + " writes rejected rows to DIR/rejected: give --output DIR");
+            }
             SparkSession spark = session();
             checkInputExists(spark);
             if (output != null) {
@@ -154,6 +177,7 @@ public final class EvaluateCommand implements Callable<Integer> {
                     .groupBy(list(groupBy))
                     .idColumns(list(idColumns))
                     .partitions(partitions)
+                    .rowPolicy(policy)
                     .singleFileReader(f -> inputFormat.reader(spark).schema(schemaSource.schema()).load(f));
             InputColumns columns = evaluation.checkColumns();
             checkClasses(evaluation, columns, options);
@@ -162,6 +186,10 @@ public final class EvaluateCommand implements Callable<Integer> {
                 writeRows(evaluation, folder.staged("rows"), rowsFormat);
             }
             result = evaluation.run();
+            limit.check(result.total());
+            if (policy.rejectsAny() && result.total().rejected() > 0) {
+                writeRejected(spark, evaluation, folder.staged("rejected"), rowsFormat, result.total().rejected());
+            }
             String summary = SummaryJson.text(SummaryJson.of(result, options, inputInfo(inputFormat),
                     columnInfo()));
             out.print(summary);
@@ -172,14 +200,18 @@ public final class EvaluateCommand implements Callable<Integer> {
             }
             double seconds = (System.nanoTime() - started) / 1e9;
             long rows = result.total().rows();
-            err.printf(Locale.ROOT, "xent: %d rows in %.1f s (%.0f rows/s)%s%n", rows, seconds, rows / seconds,
-                    folder != null ? "; wrote " + folder.path() : "");
+            err.printf(Locale.ROOT, "xent: %d rows = %d scored + %d ignored + %d rejected, in %.1f s (%.0f rows/s)%s%n",
+                    rows, result.total().scored(), result.total().ignored(), result.total().rejected(), seconds,
+                    rows / seconds, folder != null ? "; wrote " + folder.path() : "");
             return ExitCode.OK;
         } catch (UsageException | InputSchemaException e) {
             err.println("xent: " + e.getMessage());
             return ExitCode.BAD_INPUT;
         } catch (InvalidRowException e) {
             err.println("xent: invalid row, nothing written: " + e.getMessage());
+            return ExitCode.JOB_FAILED;
+        } catch (TooManyRejectedException e) {
+            err.println("xent: stopped, nothing written: " + e.getMessage());
             return ExitCode.JOB_FAILED;
         } catch (RuntimeException e) {
             err.println("xent: evaluation failed, nothing written: " + firstLine(e));
@@ -188,6 +220,25 @@ public final class EvaluateCommand implements Callable<Integer> {
             if (folder != null) {
                 folder.abort();
             }
+        }
+    }
+
+    private RowPolicy rowPolicy(RejectionLimit limit) {
+        String policy = onInvalid.trim().toLowerCase(Locale.ROOT);
+        if (!policy.equals("fail") && !policy.equals("quarantine")) {
+            throw new UsageException("--on-invalid: expected fail or quarantine but got '" + onInvalid + "'");
+        }
+        return RowPolicy.of(policy.equals("quarantine"), rejectNonFinite, limit.perTaskLimit());
+    }
+
+    /** Writes the rejected rows with their reason, and checks that none was lost. */
+    private static void writeRejected(SparkSession spark, Evaluation evaluation, String path, String format,
+            long expected) {
+        evaluation.rejectedRows().write().format(format).save(path);
+        long written = spark.read().format(format).load(path).count();
+        if (written != expected) {
+            throw new IllegalStateException("wrote " + written + " rejected rows but the evaluation rejected "
+                    + expected);
         }
     }
 
@@ -237,18 +288,7 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     private SparkSession session() {
         SparkSession.Builder b = SparkSession.builder().appName("xent evaluate");
-        String m = master != null ? master : (System.getProperty("spark.master") != null ? null : "local[*]");
-        if (m != null) {
-            b.master(m);
-        }
-        String effective = m != null ? m : System.getProperty("spark.master");
-        if (effective.startsWith("local")) {
-            b.config("spark.driver.host", "127.0.0.1");
-            b.config("spark.driver.bindAddress", "127.0.0.1");
-            b.config("spark.ui.enabled", "false");
-        }
-        b.config("spark.ui.showConsoleProgress", "true");
-        sparkConf.forEach(b::config);
+        SparkSettings.of(master, System.getProperty("spark.master"), sparkConf).forEach(b::config);
         return b.getOrCreate();
     }
 

@@ -30,7 +30,8 @@ import java.io.UncheckedIOException;
  * </ul>
  * Rows counted: {@code scored} (contributed a loss), {@code ignored} (target equal to ignore_index: they add nothing
  * to either sum), {@code rejected} (invalid rows set aside by the caller), {@code nonFinite} (scored rows whose loss
- * is NaN or infinite, so a NaN mean never goes unexplained). {@code rows = scored + ignored + rejected}.
+ * is NaN or infinite, so a NaN mean never goes unexplained), {@code nonFiniteInputs} (rows whose logits hold a NaN or
+ * an infinity, counted by the caller). {@code rows = scored + ignored + rejected}.
  */
 public final class LossState implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -43,7 +44,7 @@ public final class LossState implements Serializable {
 
     private final Targets targets;
     private final boolean smoothed;
-    private static final byte FORMAT_VERSION = 1;
+    private static final byte FORMAT_VERSION = 2;
 
     private ExactSum lossSum = new ExactSum();
     private ExactSum smoothingSum = new ExactSum();
@@ -52,6 +53,7 @@ public final class LossState implements Serializable {
     private long ignored;
     private long rejected;
     private long nonFinite;
+    private long nonFiniteInputs;
 
     /**
      * An empty state.
@@ -121,6 +123,11 @@ public final class LossState implements Serializable {
         ignored++;
     }
 
+    /** Counts a row whose logits hold a NaN or an infinity (it is also added, ignored or rejected as usual). */
+    public void addNonFiniteInput() {
+        nonFiniteInputs++;
+    }
+
     /** Counts a row that was set aside as invalid. */
     public void addRejected() {
         rejected++;
@@ -139,6 +146,7 @@ public final class LossState implements Serializable {
         ignored += other.ignored;
         rejected += other.rejected;
         nonFinite += other.nonFinite;
+        nonFiniteInputs += other.nonFiniteInputs;
         return this;
     }
 
@@ -163,6 +171,7 @@ public final class LossState implements Serializable {
             out.writeLong(ignored);
             out.writeLong(rejected);
             out.writeLong(nonFinite);
+            out.writeLong(nonFiniteInputs);
             lossSum.writeTo(out);
             smoothingSum.writeTo(out);
             normalizer.writeTo(out);
@@ -195,6 +204,7 @@ public final class LossState implements Serializable {
             s.ignored = in.readLong();
             s.rejected = in.readLong();
             s.nonFinite = in.readLong();
+            s.nonFiniteInputs = in.readLong();
             s.lossSum = ExactSum.readFrom(in);
             s.smoothingSum = ExactSum.readFrom(in);
             s.normalizer = ExactSum.readFrom(in);
@@ -253,6 +263,11 @@ public final class LossState implements Serializable {
 
     public long nonFinite() {
         return nonFinite;
+    }
+
+    /** Rows whose logits hold a NaN or an infinity. */
+    public long nonFiniteInputs() {
+        return nonFiniteInputs;
     }
 
     /** Every row seen: scored, ignored and rejected. */

@@ -56,6 +56,7 @@ public final class SummaryJson {
         putFigures(root, total);
         root.put("rejected", total.rejected());
         root.put("non_finite", total.nonFinite());
+        root.put("non_finite_inputs", total.nonFiniteInputs());
         if (!result.groups().isEmpty()) {
             ArrayNode groups = root.putArray("groups");
             for (EvaluationResult.Group g : result.groups()) {

@@ -15,6 +15,7 @@ import java.util.function.Function;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.StructField;
 
 /**
@@ -23,8 +24,9 @@ import org.apache.spark.sql.types.StructField;
  * Spark work.
  *
  * <p>Invalid rows fail the job (PyTorch raises) with an {@link InvalidRowException} that names the first invalid
- * row, unless {@link #rejectInvalid(boolean)} counts them as rejected. Column problems throw
- * {@link InputSchemaException} before any job runs.
+ * row, unless a quarantine {@link RowPolicy} counts them as rejected ({@link #rejectedRows()} lists them with
+ * their reason). Column problems throw {@link InputSchemaException} before any job runs. The scan also counts the
+ * rows it reads and checks {@code rows = scored + ignored + rejected} before returning.
  */
 public final class Evaluation {
     private final Dataset<Row> input;
@@ -34,7 +36,7 @@ public final class Evaluation {
     private List<String> groupBy = List.of();
     private List<String> idColumns = List.of();
     private int partitions;
-    private boolean rejectInvalid;
+    private RowPolicy policy = RowPolicy.FAIL;
     private Function<String, Dataset<Row>> singleFileReader;
 
     private Evaluation(Dataset<Row> input) {
@@ -77,8 +79,14 @@ public final class Evaluation {
         return this;
     }
 
+    /** Counts invalid rows as rejected (no limit) instead of failing: {@code RowPolicy.quarantine(false, -1)}. */
     public Evaluation rejectInvalid(boolean reject) {
-        this.rejectInvalid = reject;
+        this.policy = reject ? RowPolicy.quarantine(false, -1) : RowPolicy.FAIL;
+        return this;
+    }
+
+    public Evaluation rowPolicy(RowPolicy policy) {
+        this.policy = Objects.requireNonNull(policy, "policy");
         return this;
     }
 
@@ -136,29 +144,54 @@ public final class Evaluation {
 
     private EvaluationResult scan(InputColumns columns, int kernelClasses, int reportedClasses) {
         Dataset<Row> data = partitions > 0 ? input.repartition(partitions) : input;
-        Column state = XentFunctions.exactState(columns, options, kernelClasses, rejectInvalid).as("__xent_state");
+        Column state = XentFunctions.exactState(columns, options, kernelClasses, policy).as("__xent_state");
+        Column count = functions.count(functions.lit(1)).as("__xent_count");
+        EvaluationResult result;
+        long read = 0;
         try {
             if (groupBy.isEmpty()) {
-                byte[] bytes = (byte[]) data.agg(state).collectAsList().get(0).get(0);
-                return new EvaluationResult(LossState.fromBytes(bytes), reportedClasses, List.of());
-            }
-            Column[] keys = groupBy.stream().map(n -> col(InputColumns.quote(n))).toArray(Column[]::new);
-            List<Row> rows = data.groupBy(keys).agg(state).orderBy(keys).collectAsList();
-            LossState total = LossState.of(options, columns.targets());
-            List<EvaluationResult.Group> groups = new ArrayList<>();
-            for (Row row : rows) {
-                Map<String, Object> key = new LinkedHashMap<>();
-                for (int i = 0; i < groupBy.size(); i++) {
-                    key.put(groupBy.get(i), row.get(i));
+                Row row = data.agg(state, count).collectAsList().get(0);
+                read = row.getLong(1);
+                result = new EvaluationResult(LossState.fromBytes((byte[]) row.get(0)), reportedClasses, List.of());
+            } else {
+                Column[] keys = groupBy.stream().map(n -> col(InputColumns.quote(n))).toArray(Column[]::new);
+                List<Row> rows = data.groupBy(keys).agg(state, count).orderBy(keys).collectAsList();
+                LossState total = LossState.of(options, columns.targets());
+                List<EvaluationResult.Group> groups = new ArrayList<>();
+                for (Row row : rows) {
+                    Map<String, Object> key = new LinkedHashMap<>();
+                    for (int i = 0; i < groupBy.size(); i++) {
+                        key.put(groupBy.get(i), row.get(i));
+                    }
+                    LossState groupState = LossState.fromBytes((byte[]) row.get(groupBy.size()));
+                    total.merge(groupState);
+                    groups.add(new EvaluationResult.Group(key, groupState));
+                    read += row.getLong(groupBy.size() + 1);
                 }
-                LossState groupState = LossState.fromBytes((byte[]) row.get(groupBy.size()));
-                total.merge(groupState);
-                groups.add(new EvaluationResult.Group(key, groupState));
+                result = new EvaluationResult(total, reportedClasses, groups);
             }
-            return new EvaluationResult(total, reportedClasses, groups);
         } catch (Exception e) { // SparkException is checked, though Scala throws it undeclared
             throw named(e, columns, kernelClasses);
         }
+        LossState total = result.total();
+        if (total.rows() != read) {
+            throw new IllegalStateException("row accounting failed: read " + read + " rows but scored "
+                    + total.scored() + " + ignored " + total.ignored() + " + rejected " + total.rejected() + " = "
+                    + total.rows());
+        }
+        return result;
+    }
+
+    /**
+     * The rows a quarantine policy rejects: every input column and {@code reason}. Lazy; the same decisions as
+     * the aggregate's, so its count equals {@link LossState#rejected()}.
+     */
+    public Dataset<Row> rejectedRows() {
+        InputColumns columns = checkColumns();
+        int classes = Math.max(1, classes(columns));
+        Column reason = functions.udf(new RowProblemFunction(options, classes, policy.rejectNonFinite()),
+                org.apache.spark.sql.types.DataTypes.StringType).apply(columns.logitsArray(), columns.target());
+        return input.withColumn("reason", reason).where(col("reason").isNotNull());
     }
 
     /**
@@ -201,6 +234,10 @@ public final class Evaluation {
 
     private RuntimeException named(Exception failure, InputColumns columns, int classes) {
         InvalidRowException cause = findInvalidRow(failure);
+        TooManyRejectedException tooMany = find(failure, TooManyRejectedException.class);
+        if (tooMany != null) {
+            return tooMany;
+        }
         if (cause == null) {
             return failure instanceof RuntimeException
                     ? (RuntimeException) failure
@@ -221,9 +258,13 @@ public final class Evaluation {
     }
 
     static InvalidRowException findInvalidRow(Throwable t) {
+        return find(t, InvalidRowException.class);
+    }
+
+    private static <T extends Throwable> T find(Throwable t, Class<T> type) {
         for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof InvalidRowException) {
-                return (InvalidRowException) c;
+            if (type.isInstance(c)) {
+                return type.cast(c);
             }
             if (c.getCause() == c) {
                 break;

@@ -4,6 +4,7 @@ import dev.xent.core.CrossEntropy;
 import dev.xent.core.CrossEntropyOptions;
 import dev.xent.core.InvalidRowException;
 import dev.xent.core.LossState;
+import dev.xent.core.NonFiniteValues;
 import org.apache.spark.sql.Encoder;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.expressions.Aggregator;
@@ -14,8 +15,9 @@ import org.apache.spark.sql.expressions.Aggregator;
  * sums are exact, the result has the same bits for any partitioning and any order of rows.
  *
  * <p>An invalid row (null logits or target, a null element, a row whose length is not C, a target out of range)
- * fails the task with the core's {@link InvalidRowException}, as PyTorch raises; or, with {@code rejectInvalid},
- * it is counted as rejected and left out of both sums.
+ * fails the task with the core's {@link InvalidRowException}, as PyTorch raises; or, under a quarantine
+ * {@link RowPolicy}, it is counted as rejected and left out of both sums. Rows whose logits or probabilities hold
+ * a NaN or an infinity are counted ({@link LossState#nonFiniteInputs()}) and, if the policy says so, rejected.
  *
  * @param <O> what {@code finish} returns: a {@link LossSummary}, or the state's bytes to merge further
  */
@@ -25,35 +27,36 @@ public final class LossAggregator<O> extends Aggregator<EvaluationRow, LossState
     private final CrossEntropyOptions options;
     private final int classes;
     private final LossState.Targets targets;
-    private final boolean rejectInvalid;
+    private final RowPolicy policy;
     private final Encoder<O> outputEncoder;
     private final boolean returnsBytes;
     private transient CrossEntropy kernel;
+    private transient long rejectedInTask;
 
     /**
      * An aggregate returning a {@link LossSummary} struct.
      *
-     * @param classes       C, known before the scan
-     * @param rejectInvalid count invalid rows as rejected instead of failing
+     * @param classes C, known before the scan
+     * @param policy  what to do with invalid and non-finite rows
      */
     public static LossAggregator<LossSummary> summarizing(CrossEntropyOptions options, int classes,
-            LossState.Targets targets, boolean rejectInvalid) {
-        return new LossAggregator<>(options, classes, targets, rejectInvalid, Encoders.bean(LossSummary.class), false);
+            LossState.Targets targets, RowPolicy policy) {
+        return new LossAggregator<>(options, classes, targets, policy, Encoders.bean(LossSummary.class), false);
     }
 
     /** An aggregate returning the exact state as bytes ({@link LossState#toBytes()}), to merge further. */
     public static LossAggregator<byte[]> exact(CrossEntropyOptions options, int classes, LossState.Targets targets,
-            boolean rejectInvalid) {
-        return new LossAggregator<>(options, classes, targets, rejectInvalid, Encoders.BINARY(), true);
+            RowPolicy policy) {
+        return new LossAggregator<>(options, classes, targets, policy, Encoders.BINARY(), true);
     }
 
     private LossAggregator(CrossEntropyOptions options, int classes, LossState.Targets targets,
-            boolean rejectInvalid, Encoder<O> outputEncoder, boolean returnsBytes) {
+            RowPolicy policy, Encoder<O> outputEncoder, boolean returnsBytes) {
         new CrossEntropy(options, classes); // validates C against the options before any job starts
         this.options = options;
         this.classes = classes;
         this.targets = targets;
-        this.rejectInvalid = rejectInvalid;
+        this.policy = policy;
         this.outputEncoder = outputEncoder;
         this.returnsBytes = returnsBytes;
     }
@@ -65,15 +68,33 @@ public final class LossAggregator<O> extends Aggregator<EvaluationRow, LossState
 
     @Override
     public LossState reduce(LossState state, EvaluationRow row) {
+        boolean nonFinite = NonFiniteValues.any(row.getFloatLogits()) || NonFiniteValues.any(row.getDoubleLogits())
+                || NonFiniteValues.any(row.getProbabilities());
+        if (nonFinite) {
+            state.addNonFiniteInput();
+            if (policy.rejectNonFinite()) {
+                reject(state);
+                return state;
+            }
+        }
         try {
             add(state, row);
         } catch (InvalidRowException e) {
-            if (!rejectInvalid) {
+            if (!policy.rejectInvalid()) {
                 throw e;
             }
-            state.addRejected();
+            reject(state);
         }
         return state;
+    }
+
+    private void reject(LossState state) {
+        state.addRejected();
+        rejectedInTask++;
+        if (policy.maxRejected() >= 0 && rejectedInTask > policy.maxRejected()) {
+            throw new TooManyRejectedException("more than " + policy.maxRejected() + " rows rejected (at least "
+                    + rejectedInTask + " in one task)");
+        }
     }
 
     private void add(LossState state, EvaluationRow row) {

@@ -48,20 +48,18 @@ public final class XentFunctions {
     /**
      * The exact aggregate over checked input columns, as a struct column of {@link LossSummary}'s fields.
      *
-     * @param classes       C, known before the scan
-     * @param rejectInvalid count invalid rows as rejected instead of failing the job
+     * @param classes C, known before the scan
+     * @param policy  what to do with invalid and non-finite rows
      */
-    public static Column aggregate(InputColumns input, CrossEntropyOptions options, int classes,
-            boolean rejectInvalid) {
-        LossAggregator<LossSummary> aggregator =
-                LossAggregator.summarizing(options, classes, input.targets(), rejectInvalid);
+    public static Column aggregate(InputColumns input, CrossEntropyOptions options, int classes, RowPolicy policy) {
+        LossAggregator<LossSummary> aggregator = LossAggregator.summarizing(options, classes, input.targets(), policy);
         return functions.udaf(aggregator, Encoders.bean(EvaluationRow.class)).apply(input.aggregateInputs());
     }
 
     /** As {@link #aggregate}, returning the exact state's bytes ({@link dev.xent.core.LossState#fromBytes}). */
     public static Column exactState(InputColumns input, CrossEntropyOptions options, int classes,
-            boolean rejectInvalid) {
-        LossAggregator<byte[]> aggregator = LossAggregator.exact(options, classes, input.targets(), rejectInvalid);
+            RowPolicy policy) {
+        LossAggregator<byte[]> aggregator = LossAggregator.exact(options, classes, input.targets(), policy);
         return functions.udaf(aggregator, Encoders.bean(EvaluationRow.class)).apply(input.aggregateInputs());
     }
 

@@ -151,6 +151,28 @@ class LossStateTest {
     }
 
     @Test
+    void compactBytesRoundTripAndRefuseOtherVersions() {
+        Random r = new Random(43);
+        CrossEntropyOptions o = CrossEntropyOptions.builder().labelSmoothing(0.3).build();
+        CrossEntropy kernel = new CrossEntropy(o, C);
+        LossState s = LossState.of(o, LossState.Targets.CLASS_INDEX);
+        for (int i = 0; i < 40; i++) {
+            kernel.add(s, row(r), i % 9 == 0 ? -100 : r.nextInt(C));
+        }
+        s.add(Double.POSITIVE_INFINITY, 0.0, 1.0);
+        s.addRejected();
+        s.addNonFiniteInput();
+        byte[] bytes = s.toBytes();
+        LossState back = LossState.fromBytes(bytes);
+        assertSameBits(s, back);
+        assertEquals(1, back.nonFiniteInputs());
+        assertTrue(bytes.length < 1000, "compact: " + bytes.length + " bytes");
+        bytes[0] = 99;
+        assertThrows(IllegalArgumentException.class, () -> LossState.fromBytes(bytes));
+        assertThrows(IllegalArgumentException.class, () -> LossState.fromBytes(new byte[] {2, 0}));
+    }
+
+    @Test
     void survivesJavaSerialization() throws Exception {
         Random r = new Random(42);
         CrossEntropyOptions o = CrossEntropyOptions.builder().labelSmoothing(0.2).weight(1, 2, 3, 4, 5, 6, 7).build();

@@ -74,7 +74,7 @@ class XentFunctionsTest {
 
         Dataset<Row> df = spark.table("xent_fn_test");
         InputColumns columns = InputColumns.resolve(df.schema(), "logits", "target");
-        Row api = df.agg(XentFunctions.aggregate(columns, OPTIONS, 4, false).as("s")).first().getStruct(0);
+        Row api = df.agg(XentFunctions.aggregate(columns, OPTIONS, 4, RowPolicy.FAIL).as("s")).first().getStruct(0);
         assertEquals(all.mean(), api.getDouble(api.fieldIndex("mean")), 0.0);
 
         List<Row> groups = spark.sql("SELECT g, xent_agg(logits, target).mean FROM xent_fn_test GROUP BY g ORDER BY g")

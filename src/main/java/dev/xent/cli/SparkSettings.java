@@ -1,0 +1,30 @@
+package dev.xent.cli;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The Spark settings of a run. The master is {@code --master}, else the one spark-submit set, else {@code local[*]}.
+ * Local runs (any {@code local...} master) bind the driver to the loopback address and run without the web UI,
+ * so nothing listens beyond this machine; {@code --conf} settings come last and win.
+ */
+final class SparkSettings {
+    private SparkSettings() {
+    }
+
+    static Map<String, String> of(String masterOption, String submittedMaster, Map<String, String> userConf) {
+        Map<String, String> settings = new LinkedHashMap<>();
+        String master = masterOption != null ? masterOption : submittedMaster != null ? submittedMaster : "local[*]";
+        if (masterOption != null || submittedMaster == null) {
+            settings.put("spark.master", master);
+        }
+        if (master.startsWith("local")) {
+            settings.put("spark.driver.host", "127.0.0.1");
+            settings.put("spark.driver.bindAddress", "127.0.0.1");
+            settings.put("spark.ui.enabled", "false");
+        }
+        settings.put("spark.ui.showConsoleProgress", "true");
+        settings.putAll(userConf);
+        return settings;
+    }
+}
