@@ -213,7 +213,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         } catch (TooManyRejectedException e) {
             err.println("xent: stopped, nothing written: " + e.getMessage());
             return ExitCode.JOB_FAILED;
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // Spark throws checked exceptions undeclared
             err.println("xent: evaluation failed, nothing written: " + firstLine(e));
             return ExitCode.JOB_FAILED;
         } finally {
@@ -308,7 +308,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     private static Dataset<Row> read(SparkSession spark, InputFormat format, String path) {
         try {
             return format.reader(spark).load(path);
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // Spark's AnalysisException and SparkException are checked, thrown undeclared
             throw new UsageException("--input: cannot read " + path + " as " + format.sparkName() + ": "
                     + firstLine(e));
         }
