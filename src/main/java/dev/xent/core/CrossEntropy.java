@@ -20,7 +20,11 @@ package dev.xent.core;
  * {@code -inf} log-probability) gives NaN.
  *
  * <p>Errors ({@link InvalidRowException}): a null row, a row whose length is not C, a target outside {@code [0, C)}
- * that is not the ignore index. Not thread-safe (it reuses a scratch buffer); create one per thread.
+ * that is not the ignore index. Not thread-safe (it reuses scratch buffers); create one per thread.
+ *
+ * <p>The O(C) loops (max, sum of exponentials, log-probabilities, smoothing and probability sums) run on a
+ * {@link SumExp}: {@link SumExp#best()} by default (the Vector API when the JVM has
+ * {@code --add-modules jdk.incubator.vector}, else one element at a time); the results agree to within rounding.
  */
 public final class CrossEntropy {
     private final int classes;
@@ -30,7 +34,9 @@ public final class CrossEntropy {
     private final double keep;
     private final double smoothingPerClass;
     private final InputKind inputKind;
+    private final SumExp arithmetic;
     private double[] scratch;
+    private double[] targetScratch;
     /** {@code -(w_y * lsm_y)} of the last row evaluated. */
     private double nll;
     /** {@code (eps / C) * -(sum_c w_c * lsm_c)} of the last row evaluated with label smoothing. */
@@ -42,6 +48,20 @@ public final class CrossEntropy {
      * @throws IllegalArgumentException when {@code classes < 1}, or the options' weight or class count disagree with it
      */
     public CrossEntropy(CrossEntropyOptions options, int classes) {
+        this(options, classes, SumExp.best());
+    }
+
+    /**
+     * A kernel for rows of {@code classes} values whose O(C) loops run on {@code arithmetic} (e.g.
+     * {@link SumExp#scalar()} to compare with, or benchmark against, the default {@link SumExp#best()}).
+     *
+     * @throws IllegalArgumentException when {@code classes < 1}, or the options' weight or class count disagree with it
+     */
+    public CrossEntropy(CrossEntropyOptions options, int classes, SumExp arithmetic) {
+        if (arithmetic == null) {
+            throw new IllegalArgumentException("arithmetic is null");
+        }
+        this.arithmetic = arithmetic;
         if (classes < 1) {
             throw new IllegalArgumentException("the number of classes C must be at least 1, got " + classes);
         }
@@ -134,8 +154,8 @@ public final class CrossEntropy {
     /** Sets {@link #nll} and, with label smoothing, {@link #smoothingTerm} for a valid row and target. */
     private void evaluate(double[] row, int y) {
         if (inputKind == InputKind.LOGITS && smoothing == 0.0) {
-            double m = LogSoftmax.max(row);
-            double lsmY = (row[y] - m) - LogSoftmax.logSumShifted(row, m);
+            double m = arithmetic.max(row);
+            double lsmY = (row[y] - m) - arithmetic.logSumShifted(row, m);
             nll = -(weightOf(y) * lsmY);
         } else {
             evaluateLogProbabilities(logProbabilities(row), y);
@@ -144,8 +164,8 @@ public final class CrossEntropy {
 
     private void evaluate(float[] row, int y) {
         if (inputKind == InputKind.LOGITS && smoothing == 0.0) {
-            double m = LogSoftmax.max(row);
-            double lsmY = ((double) row[y] - m) - LogSoftmax.logSumShifted(row, m);
+            double m = arithmetic.max(row);
+            double lsmY = ((double) row[y] - m) - arithmetic.logSumShifted(row, m);
             nll = -(weightOf(y) * lsmY);
         } else {
             evaluateLogProbabilities(logProbabilities(row), y);
@@ -185,26 +205,23 @@ public final class CrossEntropy {
         if (smoothing == 0.0) {
             return;
         }
-        double s = 0.0;
-        if (weight == null) {
-            for (int c = 0; c < classes; c++) {
-                s += lsm[c];
-            }
-        } else {
-            for (int c = 0; c < classes; c++) {
-                s += lsm[c] * weight[c];
-            }
-        }
+        double s = weight == null ? arithmetic.sum(lsm, classes) : arithmetic.dot(lsm, weight, classes);
         smoothingTerm = (-s) * smoothingPerClass;
     }
 
+    /** {@code -(sum_c (lsm_c * q_c) * w_c)} with {@code q_c = p_c * (1 - eps) + eps / C} ({@code p_c} if eps = 0). */
     private double probabilityLoss(double[] lsm, double[] p) {
-        double s = 0.0;
-        for (int c = 0; c < classes; c++) {
-            double q = smoothing > 0.0 ? p[c] * keep + smoothingPerClass : p[c];
-            double term = lsm[c] * q;
-            s += weight == null ? term : term * weight[c];
+        double[] q = p;
+        if (smoothing > 0.0) {
+            if (targetScratch == null) {
+                targetScratch = new double[classes];
+            }
+            q = targetScratch;
+            for (int c = 0; c < classes; c++) {
+                q[c] = p[c] * keep + smoothingPerClass;
+            }
         }
+        double s = weight == null ? arithmetic.dot(lsm, q, classes) : arithmetic.dot(lsm, q, weight, classes);
         return -s;
     }
 
@@ -213,11 +230,8 @@ public final class CrossEntropy {
         double[] out = scratch();
         switch (inputKind) {
             case LOGITS: {
-                double m = LogSoftmax.max(row);
-                double logSum = LogSoftmax.logSumShifted(row, m);
-                for (int c = 0; c < classes; c++) {
-                    out[c] = (row[c] - m) - logSum;
-                }
+                double m = arithmetic.max(row);
+                arithmetic.shiftedLogProbabilities(row, m, arithmetic.logSumShifted(row, m), out);
                 return out;
             }
             case LOG_PROBABILITIES:
@@ -235,11 +249,8 @@ public final class CrossEntropy {
         double[] out = scratch();
         switch (inputKind) {
             case LOGITS: {
-                double m = LogSoftmax.max(row);
-                double logSum = LogSoftmax.logSumShifted(row, m);
-                for (int c = 0; c < classes; c++) {
-                    out[c] = ((double) row[c] - m) - logSum;
-                }
+                double m = arithmetic.max(row);
+                arithmetic.shiftedLogProbabilities(row, m, arithmetic.logSumShifted(row, m), out);
                 return out;
             }
             case LOG_PROBABILITIES:

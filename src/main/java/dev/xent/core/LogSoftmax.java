@@ -10,49 +10,33 @@ package dev.xent.core;
  *
  * <p>Non-finite input, as in PyTorch: a NaN anywhere, a {@code +inf} anywhere, or a row that is all {@code -inf}
  * makes every log-softmax value NaN. An empty row has no log-softmax; {@link #logSumExp} of it is {@code -inf}.
+ *
+ * <p>The loops run on {@link SumExp#best()} (the Vector API when the JVM has it, else one element at a time).
  */
 public final class LogSoftmax {
+    private static final SumExp ARITHMETIC = SumExp.best();
+
     private LogSoftmax() {
     }
 
     /** The largest value ({@code -inf} for an empty row; NaN entries are skipped: they poison the sum later). */
     public static double max(double[] x) {
-        double m = Double.NEGATIVE_INFINITY;
-        for (double v : x) {
-            if (v > m) {
-                m = v;
-            }
-        }
-        return m;
+        return ARITHMETIC.max(x);
     }
 
     /** The largest value, widened to double. */
     public static double max(float[] x) {
-        float m = Float.NEGATIVE_INFINITY;
-        for (float v : x) {
-            if (v > m) {
-                m = v;
-            }
-        }
-        return m;
+        return ARITHMETIC.max(x);
     }
 
     /** {@code log(sum_c exp(x_c - shift))}: NaN when {@code shift} is infinite or any {@code x_c} is NaN. */
     public static double logSumShifted(double[] x, double shift) {
-        double s = 0.0;
-        for (double v : x) {
-            s += Math.exp(v - shift);
-        }
-        return Math.log(s);
+        return ARITHMETIC.logSumShifted(x, shift);
     }
 
     /** {@code log(sum_c exp(x_c - shift))} with each value widened to double first. */
     public static double logSumShifted(float[] x, double shift) {
-        double s = 0.0;
-        for (float v : x) {
-            s += Math.exp((double) v - shift);
-        }
-        return Math.log(s);
+        return ARITHMETIC.logSumShifted(x, shift);
     }
 
     /**
@@ -77,9 +61,7 @@ public final class LogSoftmax {
         double m = max(x);
         double logSum = logSumShifted(x, m);
         double[] out = new double[x.length];
-        for (int c = 0; c < x.length; c++) {
-            out[c] = (x[c] - m) - logSum;
-        }
+        ARITHMETIC.shiftedLogProbabilities(x, m, logSum, out);
         return out;
     }
 
@@ -88,9 +70,7 @@ public final class LogSoftmax {
         double m = max(x);
         double logSum = logSumShifted(x, m);
         double[] out = new double[x.length];
-        for (int c = 0; c < x.length; c++) {
-            out[c] = ((double) x[c] - m) - logSum;
-        }
+        ARITHMETIC.shiftedLogProbabilities(x, m, logSum, out);
         return out;
     }
 }

@@ -1,0 +1,222 @@
+package dev.xent.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.xent.core.golden.GoldenCase;
+import dev.xent.core.golden.TorchMatch;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * The two {@link SumExp} kernels: the vector one is what the build runs (Surefire adds the module), the scalar one
+ * is the fallback; both must pass the torch golden cases, agree with each other, and keep every non-finite rule.
+ */
+class SumExpTest {
+    private static final double[] SPECIALS = {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, 0.0,
+        -0.0, 1e308, -1e308, Float.MAX_VALUE, -Float.MAX_VALUE, 1e-320};
+
+    private static boolean vectorModulePresent() {
+        return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+    }
+
+    @Test
+    void theBuildRunsTheVectorKernelWhereItCan() {
+        String arch = System.getProperty("os.arch");
+        assumeTrue(arch.equals("amd64") || arch.equals("x86_64"), "the vector kernel is for x86-64");
+        assertTrue(vectorModulePresent(), "Surefire's argLine should add jdk.incubator.vector");
+        assertTrue(SumExp.vectorAvailable());
+        assertTrue(SumExp.best().name().startsWith("vector("), SumExp.best().name());
+        assertEquals("scalar", SumExp.scalar().name());
+    }
+
+    /** A JVM without the module falls back to the scalar kernel by itself, and gives the same loss. */
+    @Test
+    void aJvmWithoutTheModuleFallsBackToScalar() throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-cp", System.getProperty("java.class.path"), SumExpProbe.class.getName()));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the probe JVM did not finish");
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assertEquals(0, p.exitValue(), out);
+        String[] parts = out.split(" ");
+        assertEquals("scalar", parts[0], out);
+        assertEquals(SumExpProbe.loss(SumExp.best()), Double.parseDouble(parts[1]), 1e-13, out);
+    }
+
+    @TestFactory
+    Stream<DynamicTest> goldenCasesOnTheScalarKernel() {
+        return goldenCases(SumExp.scalar());
+    }
+
+    @TestFactory
+    Stream<DynamicTest> goldenCasesOnTheVectorKernel() {
+        assumeTrue(SumExp.vectorAvailable(), "no vector kernel in this JVM");
+        return goldenCases(SumExp.vector());
+    }
+
+    private static Stream<DynamicTest> goldenCases(SumExp arithmetic) {
+        return Stream.concat(GoldenCase.load("random.jsonl").stream(), GoldenCase.load("named.jsonl").stream())
+                .map(c -> DynamicTest.dynamicTest(c.name, () -> checkGolden(c, arithmetic)));
+    }
+
+    /** Per-row, sum and mean values of one golden case, with every kernel made on {@code arithmetic}. */
+    private static void checkGolden(GoldenCase c, SumExp arithmetic) {
+        JsonNode expected = c.node.get("expected");
+        String where = arithmetic.name() + " " + c.name;
+        CrossEntropyOptions options = c.options(Reduction.MEAN);
+        int classes = options.classes() > 0 ? options.classes()
+                : options.hasWeight() ? options.weight().length
+                : c.logits.length > 0 ? c.logits[0].length : 1;
+        CrossEntropy kernel = new CrossEntropy(options, Math.max(classes, 1), arithmetic);
+        double[] torchNone = GoldenCase.numbers(expected.get("none"));
+        assertEquals(torchNone.length, c.logits.length, where);
+        LossState state = LossState.of(options, c.hasProbabilityTargets()
+                ? LossState.Targets.PROBABILITIES : LossState.Targets.CLASS_INDEX);
+        for (int i = 0; i < c.logits.length; i++) {
+            double loss = c.hasProbabilityTargets()
+                    ? kernel.loss(c.logits[i], c.probabilities[i])
+                    : kernel.loss(c.logits[i], c.targets[i]);
+            TorchMatch.check(where + " none[" + i + "]", torchNone[i], loss);
+            if (c.hasProbabilityTargets()) {
+                kernel.add(state, c.logits[i], c.probabilities[i]);
+            } else {
+                kernel.add(state, c.logits[i], c.targets[i]);
+            }
+        }
+        TorchMatch.check(where + " sum", GoldenCase.number(expected.get("sum")), state.reduce(Reduction.SUM));
+        TorchMatch.check(where + " mean", GoldenCase.number(expected.get("mean")), state.reduce(Reduction.MEAN));
+    }
+
+    @Test
+    void vectorAgreesWithScalarOnEveryLengthAndSpecialValue() {
+        assumeTrue(SumExp.vectorAvailable(), "no vector kernel in this JVM");
+        SumExp v = SumExp.vector();
+        SumExp s = SumExp.scalar();
+        Random r = new Random(5);
+        for (int trial = 0; trial < 3000; trial++) {
+            int n = trial < 200 ? trial % 70 : r.nextInt(2000);
+            double[] x = new double[n];
+            float[] f = new float[n];
+            for (int i = 0; i < n; i++) {
+                f[i] = (float) (r.nextGaussian() * Math.pow(10, r.nextInt(5) - 1));
+                x[i] = f[i];
+            }
+            int specials = n == 0 ? 0 : r.nextInt(3);
+            for (int k = 0; k < specials; k++) {
+                int at = r.nextInt(n);
+                x[at] = SPECIALS[r.nextInt(SPECIALS.length)];
+                f[at] = (float) x[at];
+                x[at] = f[at]; // keep the float and double rows the same values
+            }
+            String where = "trial " + trial + " (n = " + n + ")";
+            double m = s.max(x);
+            assertEquals(Double.doubleToRawLongBits(m), Double.doubleToRawLongBits(v.max(x)), where + " max");
+            assertEquals(Double.doubleToRawLongBits(s.max(f)), Double.doubleToRawLongBits(v.max(f)), where);
+            double expected = s.sumExpShifted(x, m);
+            double actual = v.sumExpShifted(x, m);
+            assertClose(expected, actual, where + " sumExpShifted");
+            assertEquals(Double.doubleToLongBits(actual), Double.doubleToLongBits(v.sumExpShifted(f, m)),
+                    where + ": a float row gives the bits of its widened double row (any NaN counts as one)");
+            double shift = r.nextBoolean() ? 0.0 : m; // also an unshifted sum, as logSumExp does for infinite maxima
+            assertClose(s.sumExpShifted(x, shift), v.sumExpShifted(x, shift), where + " shift " + shift);
+            double logSum = Math.log(expected);
+            double[] a = new double[n];
+            double[] b = new double[n];
+            double[] fb = new double[n];
+            s.shiftedLogProbabilities(x, m, logSum, a);
+            v.shiftedLogProbabilities(x, m, logSum, b);
+            v.shiftedLogProbabilities(f, m, logSum, fb);
+            for (int i = 0; i < n; i++) {
+                assertEquals(Double.doubleToRawLongBits(a[i]), Double.doubleToRawLongBits(b[i]), where + " lsm " + i);
+                assertEquals(Double.doubleToRawLongBits(a[i]), Double.doubleToRawLongBits(fb[i]), where);
+            }
+            double[] w = new double[n];
+            for (int i = 0; i < n; i++) {
+                w[i] = r.nextInt(4) == 0 ? 0.0 : r.nextDouble() * 2 - 0.5;
+            }
+            double[] ax = abs(x);
+            double[] aw = abs(w);
+            assertClose(s.sum(x, n), v.sum(x, n), s.sum(ax, n), where + " sum");
+            assertClose(s.dot(x, w, n), v.dot(x, w, n), s.dot(ax, aw, n), where + " dot");
+            assertClose(s.dot(x, w, w, n), v.dot(x, w, w, n), s.dot(ax, aw, aw, n), where + " dot3");
+        }
+    }
+
+    @Test
+    void nonFiniteRowsFollowTorchOnBothKernels() {
+        List<SumExp> kernels = new ArrayList<>(List.of(SumExp.scalar()));
+        if (SumExp.vectorAvailable()) {
+            kernels.add(SumExp.vector());
+        }
+        double inf = Double.POSITIVE_INFINITY;
+        for (SumExp k : kernels) {
+            for (int n : new int[] {1, 3, 8, 17, 40}) {
+                double[] row = new double[n];
+                for (int i = 0; i < n; i++) {
+                    row[i] = i * 0.5 - 3;
+                }
+                double[] nan = row.clone();
+                nan[n / 2] = Double.NaN;
+                assertTrue(Double.isNaN(k.sumExpShifted(nan, k.max(nan))), k.name() + " NaN anywhere");
+                if (n > 1) {
+                    assertEquals(k.max(row), k.max(nan), k.name() + ": max skips NaN");
+                }
+                double[] plus = row.clone();
+                plus[n - 1] = inf;
+                assertEquals(inf, k.max(plus));
+                assertTrue(Double.isNaN(k.sumExpShifted(plus, k.max(plus))), k.name() + " +inf gives NaN");
+                double[] minus = new double[n];
+                java.util.Arrays.fill(minus, -inf);
+                assertEquals(-inf, k.max(minus));
+                assertTrue(Double.isNaN(k.sumExpShifted(minus, k.max(minus))), k.name() + " all -inf gives NaN");
+                double[] masked = row.clone();
+                masked[0] = n > 1 ? -inf : masked[0]; // a one-value row all -inf would be NaN
+                double m = k.max(masked);
+                double expected = 0.0;
+                for (int i = 0; i < n; i++) {
+                    expected += Math.exp(masked[i] - m); // Math.exp(-inf) is 0
+                }
+                assertClose(expected, k.sumExpShifted(masked, m), k.name() + " -inf is a mask");
+                assertEquals(Double.doubleToRawLongBits(0.0), Double.doubleToRawLongBits(k.sum(new double[n], 0)));
+            }
+            assertEquals(-inf, k.max(new double[0]), k.name() + " empty max");
+            assertEquals(-inf, k.max(new float[0]), k.name() + " empty max");
+            assertEquals(Double.doubleToRawLongBits(0.0), Double.doubleToRawLongBits(k.sumExpShifted(new float[0], 0)));
+        }
+    }
+
+    /** Within 1e-14 relative (a few ulps of a reordered sum of positive terms); NaN and infinities exactly. */
+    private static void assertClose(double expected, double actual, String where) {
+        assertClose(expected, actual, Math.abs(expected), where);
+    }
+
+    /** Within 1e-14 of {@code magnitude} (the sum of the terms' absolute values); NaN and infinities exactly. */
+    private static void assertClose(double expected, double actual, double magnitude, String where) {
+        if (Double.isNaN(expected) || Double.isInfinite(expected) || Double.isInfinite(magnitude)) {
+            assertEquals(expected, actual, where);
+            return;
+        }
+        double scale = Math.max(magnitude, Double.MIN_NORMAL);
+        assertTrue(Math.abs(expected - actual) <= 1e-14 * scale, where + ": " + expected + " vs " + actual);
+    }
+
+    private static double[] abs(double[] x) {
+        double[] out = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            out[i] = Math.abs(x[i]);
+        }
+        return out;
+    }
+}
