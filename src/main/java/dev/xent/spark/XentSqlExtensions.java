@@ -1,0 +1,46 @@
+package dev.xent.spark;
+
+import dev.xent.core.CrossEntropyOptions;
+import dev.xent.core.InputKind;
+import java.util.Arrays;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.SparkSessionExtensions;
+import scala.Function1;
+import scala.runtime.BoxedUnit;
+
+/**
+ * Makes xent's SQL functions ({@code xent_loss}, {@code xent_log_softmax}, {@code xent_agg}, {@code xent_agg_probs})
+ * available in every session started with
+ * {@code --conf spark.sql.extensions=dev.xent.spark.XentSqlExtensions} and xent's jar: spark-sql, PySpark, or any
+ * Spark application, with no code. The functions' options come from the session's settings when it starts:
+ * {@code spark.xent.weight} (comma-separated), {@code spark.xent.ignoreIndex}, {@code spark.xent.labelSmoothing},
+ * {@code spark.xent.inputKind} ({@code logits}, {@code logProbs}, {@code probabilities}); PyTorch's defaults
+ * otherwise.
+ *
+ * <p>The functions are registered when the session builds its analyzer, through a check rule that does nothing
+ * else: only public extension points are used.
+ */
+public final class XentSqlExtensions implements Function1<SparkSessionExtensions, BoxedUnit> {
+
+    @Override
+    public BoxedUnit apply(SparkSessionExtensions extensions) {
+        extensions.injectCheckRule(session -> {
+            XentFunctions.register(session, options(session));
+            return plan -> BoxedUnit.UNIT;
+        });
+        return BoxedUnit.UNIT;
+    }
+
+    /** The options the session's {@code spark.xent.*} settings give. */
+    static CrossEntropyOptions options(SparkSession session) {
+        CrossEntropyOptions.Builder b = CrossEntropyOptions.builder();
+        String weight = session.conf().get("spark.xent.weight", "");
+        if (!weight.isBlank()) {
+            b.weight(Arrays.stream(weight.split(",")).map(String::trim).mapToDouble(Double::parseDouble).toArray());
+        }
+        b.ignoreIndex(Long.parseLong(session.conf().get("spark.xent.ignoreIndex", "-100").trim()));
+        b.labelSmoothing(Double.parseDouble(session.conf().get("spark.xent.labelSmoothing", "0.0").trim()));
+        b.inputKind(InputKind.parse(session.conf().get("spark.xent.inputKind", "logits")));
+        return b.build();
+    }
+}

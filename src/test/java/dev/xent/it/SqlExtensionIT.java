@@ -1,0 +1,79 @@
+package dev.xent.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.xent.core.CrossEntropy;
+import dev.xent.core.CrossEntropyOptions;
+import dev.xent.core.golden.TorchMatch;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A new JVM whose session is configured only by {@code spark.sql.extensions}: {@code SELECT xent_agg(...)} and
+ * {@code xent_loss(...)} work there and give torch's numbers for the digits sample.
+ */
+class SqlExtensionIT {
+
+    static Map<String, String> run(String labelSmoothing) throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(Processes.sparkJavaFlags());
+        command.add("-Dlog4j2.configurationFile=conf/log4j2.properties");
+        command.addAll(List.of("-cp", "target/xent.jar" + java.io.File.pathSeparator + "target/test-classes"
+                + java.io.File.pathSeparator + Processes.runtimeClasspath(), SqlExtensionMain.class.getName(),
+                labelSmoothing));
+        Processes p = Processes.run(command, Map.of(), 300);
+        assertEquals(0, p.exitCode, p.toString());
+        Map<String, String> values = new HashMap<>();
+        for (String line : p.out.split("\n")) {
+            int eq = line.indexOf('=');
+            if (eq > 0) {
+                values.put(line.substring(0, eq), line.substring(eq + 1).trim());
+            }
+        }
+        return values;
+    }
+
+    @Test
+    void sqlFunctionsFromTheExtensionGiveTorchsNumbers() throws Exception {
+        JsonNode expected = new ObjectMapper().readTree(Files.readString(Path.of("data/digits/expected.json")))
+                .get("default");
+        Map<String, String> v = run("0.0");
+        TorchMatch.check("extension mean", expected.get("mean").doubleValue(), Double.parseDouble(v.get("mean")));
+        TorchMatch.check("extension sum", expected.get("sum").doubleValue(), Double.parseDouble(v.get("sum")));
+        TorchMatch.check("extension test group", expected.get("groups").get(0).get("mean").doubleValue(),
+                Double.parseDouble(v.get("group test")));
+        JsonNode first = new ObjectMapper().readTree(Files.readAllLines(Path.of("data/digits/logits.jsonl")).get(0));
+        double[] x = new double[10];
+        for (int c = 0; c < 10; c++) {
+            x[c] = first.get("logits").get(c).doubleValue();
+        }
+        assertEquals(new CrossEntropy(CrossEntropyOptions.defaults(), 10).loss(x, first.get("target").asLong()),
+                Double.parseDouble(v.get("row0")), 0.0);
+    }
+
+    @Test
+    void optionsComeFromTheSessionSettings() throws Exception {
+        List<String> lines = Files.readAllLines(Path.of("data/digits/logits.jsonl"));
+        double[][] x = new double[lines.size()][10];
+        long[] y = new long[lines.size()];
+        ObjectMapper json = new ObjectMapper();
+        for (int i = 0; i < lines.size(); i++) {
+            JsonNode row = json.readTree(lines.get(i));
+            for (int c = 0; c < 10; c++) {
+                x[i][c] = row.get("logits").get(c).doubleValue();
+            }
+            y[i] = row.get("target").asLong();
+        }
+        double expected = new dev.xent.core.CrossEntropyLoss(CrossEntropyOptions.builder().labelSmoothing(0.1)
+                .build()).reduce(x, y);
+        assertEquals(expected, Double.parseDouble(run("0.1").get("mean")), 0.0);
+    }
+}
