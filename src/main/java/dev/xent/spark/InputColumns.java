@@ -3,15 +3,11 @@ package dev.xent.spark;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.exists;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.regexp_replace;
-import static org.apache.spark.sql.functions.split;
-import static org.apache.spark.sql.functions.transform;
-import static org.apache.spark.sql.functions.trim;
 
 import dev.xent.core.LossState;
 import java.util.Locale;
 import java.util.stream.Collectors;
-import org.apache.spark.ml.functions;
+import org.apache.spark.sql.functions;
 import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.types.ArrayType;
@@ -113,10 +109,11 @@ public final class InputColumns {
         Column c = col(quote(logitsName));
         switch (logitsType) {
             case VECTOR:
-                return functions.vector_to_array(c, "float64");
+                return org.apache.spark.ml.functions.vector_to_array(c, "float64");
             case TEXT:
-                Column cleaned = trim(regexp_replace(c, "[\\[\\]]", ""));
-                return transform(split(cleaned, "[,;\\s]+"), x -> x.try_cast(DataTypes.DoubleType));
+                // try_cast through SQL text: Column.try_cast is Spark 4 only.
+                return functions.expr("transform(split(trim(regexp_replace(" + quote(logitsName)
+                        + ", '[\\\\[\\\\]]', '')), '[,;\\\\s]+'), x -> try_cast(x AS double))");
             default:
                 return c;
         }

@@ -82,7 +82,7 @@ class EvaluateCommandTest {
                 TorchMatch.check("sample group sum", eg.get("sum").doubleValue(), number(sg.get("sum")));
                 assertEquals(eg.get("rows").asLong(), sg.get("rows").asLong());
             }
-            assertTrue(run.err.contains("1797 rows in"), run.err);
+            assertTrue(run.err.contains("1797 rows = 1797 scored + 0 ignored + 0 rejected"), run.err);
         }
     }
 

@@ -44,7 +44,7 @@ class SampleRunIT {
                 "--group-by", "split"), Map.of(), 300);
         assertEquals(0, run.exitCode, run.toString());
         assertTorchsSample(JSON.readTree(run.out));
-        assertTrue(run.err.contains("1797 rows in"), run.err);
+        assertTrue(run.err.contains("1797 rows = 1797 scored + 0 ignored + 0 rejected"), run.err);
     }
 
     @Test
