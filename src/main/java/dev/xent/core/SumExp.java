@@ -17,7 +17,8 @@ package dev.xent.core;
  * {@link #best()} is the vector one when available, else the scalar one; the choice is made once per JVM (any
  * {@link LinkageError} while loading the vector class, e.g. an absent module, selects the scalar one).
  *
- * <p>For one row and one implementation, a {@code float[]} row gives the bits of its widened {@code double[]} row.
+ * <p>For one row and one implementation, a {@code float[]} row gives the bits of its widened {@code double[]} row
+ * (a NaN result may differ in its sign bit or payload, never in being NaN).
  *
  * <p>Non-finite values: NaN entries are skipped by {@link #max} (as {@code v > m} skips them) and poison every sum;
  * {@code exp(-inf - shift)} is {@code 0} for a finite shift; an entry equal to an infinite shift gives NaN

@@ -1,0 +1,149 @@
+package dev.xent.bench;
+
+import static org.apache.spark.sql.functions.avg;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.udf;
+
+import dev.xent.core.CrossEntropyOptions;
+import dev.xent.spark.Evaluation;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.function.DoubleSupplier;
+import org.apache.spark.ml.evaluation.MulticlassClassificationEvaluator;
+import org.apache.spark.ml.functions;
+import org.apache.spark.ml.linalg.DenseVector;
+import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.api.java.UDF2;
+import org.apache.spark.sql.expressions.UserDefinedFunction;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import scala.collection.Iterator;
+import scala.collection.Seq;
+
+/**
+ * The Spark routes to a cross-entropy mean over one cached DataFrame on {@code local[2]} (N rows of C float
+ * logits, {@code array<float>}, and an int target): xent's one-scan aggregate ({@link Evaluation}), the MLlib
+ * route ({@code array_to_vector}, a softmax UDF, {@code MulticlassClassificationEvaluator} with {@code logLoss}),
+ * Spark SQL's built-in higher-order functions ({@code array_max} and {@code aggregate} over {@code exp}), and a
+ * plain Java UDF that takes the boxed {@code Seq}. Each route runs {@code runs} times after one warm-up run;
+ * the median wall time gives elements/s = N × C / median. Prints one TSV line per route (contender, N, C,
+ * elements/s, median seconds, group {@code spark}) and each route's mean on standard error (they must agree).
+ *
+ * <p>Usage: {@code SparkBench elements runs C...}: for each C, N = elements / C rows. Data: 3 × N(0, 1) floats and
+ * uniform targets from a fixed seed, made on the driver, cached in two partitions.
+ */
+public final class SparkBench {
+    private SparkBench() {
+    }
+
+    public static void main(String[] args) {
+        long elements = Long.parseLong(args[0]);
+        int runs = Integer.parseInt(args[1]);
+        SparkSession spark = SparkSession.builder().master("local[2]").appName("xent-bench")
+                .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
+                .config("spark.driver.bindAddress", "127.0.0.1").config("spark.sql.shuffle.partitions", "2")
+                .getOrCreate();
+        spark.sparkContext().setLogLevel("WARN");
+        for (int i = 2; i < args.length; i++) {
+            int classes = Integer.parseInt(args[i]);
+            run(spark, (int) (elements / classes), classes, runs);
+        }
+        spark.stop();
+    }
+
+    private static void run(SparkSession spark, int n, int classes, int runs) {
+        Dataset<Row> df = data(spark, n, classes).cache();
+        df.count();
+
+        CrossEntropyOptions options = CrossEntropyOptions.builder().classes(classes).build();
+        time("xent Evaluation", n, classes, runs, () -> Evaluation.of(df).options(options).run().total().mean());
+        time("boxed Java UDF", n, classes, runs, () -> df.select(avg(boxedLoss().apply(col("logits"),
+                col("target")))).first().getDouble(0));
+        time("MLlib logLoss", n, classes, runs, () -> new MulticlassClassificationEvaluator().setMetricName("logLoss")
+                .setLabelCol("label").setProbabilityCol("probability").setPredictionCol("prediction")
+                .evaluate(df.select(col("target").cast("double").as("label"), lit(0.0).as("prediction"),
+                        softmax().apply(functions.array_to_vector(col("logits"))).as("probability"))));
+        df.createOrReplaceTempView("outputs");
+        time("Spark SQL HOF", n, classes, runs, () -> spark.sql("SELECT avg(log(aggregate(logits, 0D, "
+                + "(s, x) -> s + exp(x - m))) - (element_at(logits, target + 1) - m)) FROM "
+                + "(SELECT logits, target, array_max(logits) AS m FROM outputs)").first().getDouble(0));
+        df.unpersist(true);
+    }
+
+    static Dataset<Row> data(SparkSession spark, int n, int classes) {
+        SplittableRandom random = new SplittableRandom(20240605L);
+        List<Row> rows = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            Float[] logits = new Float[classes];
+            for (int c = 0; c < classes; c++) {
+                logits[c] = (float) (3.0 * random.nextGaussian());
+            }
+            rows.add(RowFactory.create((long) i, Arrays.asList(logits), random.nextInt(classes)));
+        }
+        StructType schema = new StructType().add("id", DataTypes.LongType, false)
+                .add("logits", DataTypes.createArrayType(DataTypes.FloatType, false), false)
+                .add("target", DataTypes.IntegerType, false);
+        return spark.createDataFrame(rows, schema).repartition(2);
+    }
+
+    /** A user's softmax for MLlib: probabilities from a logits vector, max-shifted, in double. */
+    static UserDefinedFunction softmax() {
+        return udf((UDF1<Vector, Vector>) v -> {
+            double[] x = v.toArray();
+            double m = Double.NEGATIVE_INFINITY;
+            for (double e : x) {
+                m = Math.max(m, e);
+            }
+            double s = 0.0;
+            double[] p = new double[x.length];
+            for (int i = 0; i < x.length; i++) {
+                p[i] = Math.exp(x[i] - m);
+                s += p[i];
+            }
+            for (int i = 0; i < x.length; i++) {
+                p[i] /= s;
+            }
+            return new DenseVector(p);
+        }, SQLDataTypes.VectorType());
+    }
+
+    /** A user's per-row loss over the boxed {@code Seq} Spark hands a Java UDF. */
+    static UserDefinedFunction boxedLoss() {
+        return udf((UDF2<Seq<Float>, Integer, Double>) (logits, target) -> {
+            double m = Double.NEGATIVE_INFINITY;
+            for (Iterator<Float> it = logits.iterator(); it.hasNext(); ) {
+                m = Math.max(m, it.next());
+            }
+            double s = 0.0;
+            for (Iterator<Float> it = logits.iterator(); it.hasNext(); ) {
+                s += Math.exp(it.next() - m);
+            }
+            return Math.log(s) - (logits.apply(target) - m);
+        }, DataTypes.DoubleType);
+    }
+
+    private static void time(String name, int n, int classes, int runs, DoubleSupplier route) {
+        double mean = route.getAsDouble(); // warm-up
+        double[] seconds = new double[runs];
+        for (int r = 0; r < runs; r++) {
+            long start = System.nanoTime();
+            mean = route.getAsDouble();
+            seconds[r] = (System.nanoTime() - start) * 1e-9;
+        }
+        double median = BenchTable.median(seconds);
+        System.err.printf(Locale.ROOT, "%s: mean %.12f, median %.4f s over %d runs%n", name, mean, median, runs);
+        System.out.printf(Locale.ROOT, "%s\t%d\t%d\t%.6g\t%.6g\tspark%n", name, n, classes,
+                (double) n * classes / median, median);
+        System.out.flush();
+    }
+}
