@@ -6,7 +6,9 @@ import org.apache.spark.ml.linalg.Vector;
 /**
  * Converts the values a Spark UDF receives (a Scala {@code Seq} of boxed numbers, an MLlib {@code Vector}, a
  * primitive array) into {@code double[]}, and class indices into {@code long}. A null element or a value that is
- * not a number makes the row invalid; a null array gives null.
+ * not a number makes the row invalid, unless the row also holds a NaN: then its loss is NaN whatever the null
+ * stands for, and the null reads as 0, as in the aggregate (see {@code InputColumns.hasNullElement}). A null array
+ * gives null.
  */
 final class RowValues {
     private RowValues() {
@@ -35,13 +37,20 @@ final class RowValues {
             scala.collection.Seq<?> seq = (scala.collection.Seq<?>) value;
             double[] out = new double[seq.length()];
             scala.collection.Iterator<?> it = seq.iterator();
+            int firstNull = -1;
+            boolean nan = false;
             for (int i = 0; it.hasNext(); i++) {
                 Object e = it.next();
                 if (!(e instanceof Number)) {
-                    throw new InvalidRowException(InvalidRowException.Reason.NULL_LOGITS,
-                            what + " hold a null or non-numeric element at position " + i);
+                    firstNull = firstNull < 0 ? i : firstNull;
+                    continue;
                 }
                 out[i] = ((Number) e).doubleValue();
+                nan |= Double.isNaN(out[i]);
+            }
+            if (firstNull >= 0 && !nan) {
+                throw new InvalidRowException(InvalidRowException.Reason.NULL_LOGITS,
+                        what + " hold a null or non-numeric element at position " + firstNull);
             }
             return out;
         }

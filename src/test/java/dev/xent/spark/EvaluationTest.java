@@ -236,6 +236,14 @@ class EvaluationTest {
         LossState s = Evaluation.of(df).rejectInvalid(true).run().total();
         assertEquals(3, s.rejected());
         assertEquals(1, s.scored());
+        assertEquals(3, Evaluation.of(df).rejectInvalid(true).rejectedRows().count(), "quarantine agrees");
+        // A row that also holds a NaN is scored as NaN (its loss is NaN whatever the null stands for).
+        Dataset<Row> withNan = df.union(SharedSpark.get().sql("SELECT 4L, array(CAST('NaN' AS DOUBLE), NULL), 0L"));
+        LossState n = Evaluation.of(withNan).rejectInvalid(true).run().total();
+        assertEquals(3, n.rejected());
+        assertEquals(2, n.scored());
+        assertTrue(Double.isNaN(n.mean()));
+        assertEquals(3, Evaluation.of(withNan).rejectInvalid(true).rejectedRows().count(), "quarantine agrees");
         InvalidRowException e = assertThrows(InvalidRowException.class,
                 () -> Evaluation.of(df).idColumns(List.of("id")).run());
         assertTrue(e.getMessage().startsWith("row {id=1}: "), e.getMessage());
