@@ -93,7 +93,7 @@ public abstract class SumExp {
     /** {@code sum_c (a_c * b_c) * w_c} over the first {@code n} values; {@code 0 * inf} gives NaN. */
     public abstract double dot(double[] a, double[] b, double[] w, int n);
 
-    /** {@code log(sum_c exp(x_c - max))} and the max: the pair every max-shifted log-softmax needs. */
+    /** {@code log(sum_c exp(x_c - m))}: with {@code m = max(x)}, the log-sum of a max-shifted log-softmax. */
     public final double logSumShifted(double[] x, double m) {
         return Math.log(sumExpShifted(x, m));
     }
