@@ -11,6 +11,8 @@ Files (JSON lines, one case per line), beside this script:
                 bit for bit (SplitMix64, then IEEE double arithmetic only; see `gen_matrix`).
   named.jsonl   one case per rule and edge case of shared/docs/pytorch-semantics.md, inputs written out.
   log_softmax.jsonl  torch.log_softmax and torch.logsumexp of single rows, extremes and masks included.
+  half_precision.jsonl  float16 and bfloat16 logits as the bytes torch writes (hex, one string per row), with
+                torch's float64 cross-entropy of the upcast values.
   errors.jsonl  inputs PyTorch refuses, with its exception type and message; and the documented deviations
                 (negative/NaN label smoothing, which torch treats as 0 and xent refuses), with torch's result.
 
@@ -469,8 +471,43 @@ def log_softmax_cases():
     return cases
 
 
+def half_precision_cases():
+    """Logits in float16 / bfloat16 (random and special values), their bytes, and torch's float64 loss."""
+    cases = []
+    specials = [0.0, -0.0, 65504.0, -65504.0, 6.0e-8, -6.0e-8, 1.0e-5, 3.140625, INF, -INF]
+    for k, (dtype, name) in enumerate([(torch.float16, "fp16"), (torch.bfloat16, "bf16")] * 4):
+        g = torch.Generator().manual_seed(4242 + k)
+        rows, cols = [(5, 7), (3, 1000), (2, 32000), (4, 3)][k // 2]
+        scale = [1.0, 4.0, 2.0, 1.0][k // 2]
+        x = (torch.randn(rows, cols, generator=g, dtype=torch.float64) * scale).to(dtype)
+        y = torch.randint(0, cols, (rows,), generator=g)
+        if k // 2 == 3:
+            # special values, including a -inf mask and subnormals; rows chosen so losses stay finite or are
+            # exactly what torch gives (inf, nan)
+            vals = torch.tensor(specials[:8], dtype=torch.float64).to(dtype)
+            x = torch.stack([vals[0:3], vals[3:6], torch.tensor([1.0, -INF, 2.0], dtype=dtype),
+                             torch.tensor([INF, 0.0, 1.0], dtype=dtype)])
+            y = torch.tensor([1, 2, 0, 1])
+        if dtype == torch.bfloat16:
+            raw = [row.view(torch.int16).numpy().tobytes().hex() for row in x]
+        else:
+            raw = [row.numpy().tobytes().hex() for row in x]
+        xd = x.double()
+        case = {"name": "%s-%d" % (name, k // 2), "encoding": name, "classes": cols,
+                "logits_hex": raw, "target": y.tolist()}
+        case["expected"] = {
+            "none": enc_list(F.cross_entropy(xd, y, reduction="none").tolist()),
+            "sum": enc(F.cross_entropy(xd, y, reduction="sum").item()),
+            "mean": enc(F.cross_entropy(xd, y, reduction="mean").item()),
+            "values": enc_list(xd[0].tolist()[:16]),
+        }
+        cases.append(case)
+    return cases
+
+
 def compute_all():
-    files = {"random.jsonl": [], "named.jsonl": [], "errors.jsonl": [], "log_softmax.jsonl": log_softmax_cases()}
+    files = {"random.jsonl": [], "named.jsonl": [], "errors.jsonl": [], "log_softmax.jsonl": log_softmax_cases(),
+             "half_precision.jsonl": half_precision_cases()}
     for case in random_cases():
         w = case.pop("_weight_values", None)
         stored = dict(case)
