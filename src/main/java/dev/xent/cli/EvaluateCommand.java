@@ -3,6 +3,7 @@ package dev.xent.cli;
 import dev.xent.core.CrossEntropyOptions;
 import dev.xent.core.InputKind;
 import dev.xent.core.InvalidRowException;
+import dev.xent.core.LogitsEncoding;
 import dev.xent.core.Reduction;
 import dev.xent.report.SummaryJson;
 import dev.xent.spark.Evaluation;
@@ -54,6 +55,10 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--logits-col", paramLabel = "COL", defaultValue = "logits", description = "Logits column: "
             + "array<float>, array<double>, vector, or (CSV) a string of numbers (default: ${DEFAULT-VALUE}).")
     String logitsColumn;
+
+    @Option(names = "--logits-encoding", paramLabel = "ENC", description = "For a binary logits column: fp16, bf16 "
+            + "or fp32, packed little-endian as numpy/torch .tobytes() write them (default: none).")
+    String logitsEncoding;
 
     @Option(names = "--target-col", paramLabel = "COL", defaultValue = "target", description = "Target column: "
             + "an integer class index or an array of probabilities (default: ${DEFAULT-VALUE}).")
@@ -178,6 +183,7 @@ public final class EvaluateCommand implements Callable<Integer> {
                     .idColumns(list(idColumns))
                     .partitions(partitions)
                     .rowPolicy(policy)
+                    .logitsEncoding(encoding())
                     .singleFileReader(f -> inputFormat.reader(spark).schema(schemaSource.schema()).load(f));
             InputColumns columns = evaluation.checkColumns();
             checkClasses(evaluation, columns, options);
@@ -220,6 +226,14 @@ public final class EvaluateCommand implements Callable<Integer> {
             if (folder != null) {
                 folder.abort();
             }
+        }
+    }
+
+    private LogitsEncoding encoding() {
+        try {
+            return logitsEncoding == null ? null : LogitsEncoding.parse(logitsEncoding);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--logits-encoding: expected fp16, bf16 or fp32 but got '" + logitsEncoding + "'");
         }
     }
 
@@ -333,6 +347,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         Map<String, Object> info = new LinkedHashMap<>();
         info.put("logits_col", logitsColumn);
         info.put("target_col", targetColumn);
+        info.put("logits_encoding", logitsEncoding == null ? null : encoding().name().toLowerCase(Locale.ROOT));
         info.put("group_by", list(groupBy));
         info.put("id_cols", list(idColumns));
         info.put("partitions", partitions);

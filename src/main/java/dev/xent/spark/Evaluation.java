@@ -1,10 +1,10 @@
 package dev.xent.spark;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.size;
 
 import dev.xent.core.CrossEntropyOptions;
 import dev.xent.core.InvalidRowException;
+import dev.xent.core.LogitsEncoding;
 import dev.xent.core.LossState;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -37,6 +37,7 @@ public final class Evaluation {
     private List<String> idColumns = List.of();
     private int partitions;
     private RowPolicy policy = RowPolicy.FAIL;
+    private LogitsEncoding encoding;
     private Function<String, Dataset<Row>> singleFileReader;
 
     private Evaluation(Dataset<Row> input) {
@@ -85,6 +86,12 @@ public final class Evaluation {
         return this;
     }
 
+    /** How a binary logits column is packed (fp16, bf16, fp32); null (the default) for other column types. */
+    public Evaluation logitsEncoding(LogitsEncoding encoding) {
+        this.encoding = encoding;
+        return this;
+    }
+
     public Evaluation rowPolicy(RowPolicy policy) {
         this.policy = Objects.requireNonNull(policy, "policy");
         return this;
@@ -106,7 +113,7 @@ public final class Evaluation {
      * @throws InputSchemaException naming the column and the schema found
      */
     public InputColumns checkColumns() {
-        InputColumns columns = InputColumns.resolve(input.schema(), logitsColumn, targetColumn);
+        InputColumns columns = InputColumns.resolve(input.schema(), logitsColumn, targetColumn, encoding);
         for (String name : groupBy) {
             InputColumns.field(input.schema(), name, "group-by");
         }
@@ -125,7 +132,7 @@ public final class Evaluation {
     /** The length of the first row that has logits (0 when none has); a small job reading one row. */
     public int firstRowClasses(InputColumns columns) {
         List<Row> first = input.where(col(InputColumns.quote(columns.logitsName())).isNotNull())
-                .select(size(columns.logitsArray()))
+                .select(columns.logitsLength())
                 .limit(1)
                 .collectAsList();
         return first.isEmpty() ? 0 : Math.max(0, first.get(0).getInt(0));
@@ -189,7 +196,7 @@ public final class Evaluation {
     public Dataset<Row> rejectedRows() {
         InputColumns columns = checkColumns();
         int classes = Math.max(1, classes(columns));
-        Column reason = functions.udf(new RowProblemFunction(options, classes, policy.rejectNonFinite()),
+        Column reason = functions.udf(new RowProblemFunction(options, classes, policy.rejectNonFinite(), encoding),
                 org.apache.spark.sql.types.DataTypes.StringType).apply(columns.logitsArray(), columns.target());
         return input.withColumn("reason", reason).where(col("reason").isNotNull());
     }
@@ -217,8 +224,8 @@ public final class Evaluation {
                         + "'; name the columns to keep with --id-cols. Schema: " + InputColumns.describe(input.schema()));
             }
         }
-        keep.add(XentFunctions.lossFunction(options, classes).apply(columns.logitsArray(), columns.target())
-                .as("loss"));
+        keep.add(XentFunctions.lossFunction(options, classes, encoding)
+                .apply(columns.logitsArray(), columns.target()).as("loss"));
         Dataset<Row> data = partitions > 0 ? input.repartition(partitions) : input;
         return data.select(keep.toArray(new Column[0]));
     }

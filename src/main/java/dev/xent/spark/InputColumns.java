@@ -3,12 +3,14 @@ package dev.xent.spark;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
+import dev.xent.core.LogitsEncoding;
 import dev.xent.core.LossState;
 import java.util.Locale;
 import java.util.stream.Collectors;
 import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.BinaryType;
 import org.apache.spark.sql.types.ByteType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
@@ -26,9 +28,10 @@ import org.apache.spark.sql.functions;
  * The logits and target columns of an input, checked against its schema before any job runs, and the columns the
  * aggregate reads (in {@link EvaluationRow}'s order).
  *
- * <p>Logits: {@code array<float>}, {@code array<double>}, an MLlib {@code Vector}, or (for CSV) a string of numbers
- * separated by commas, semicolons or spaces, optionally in brackets; a value that is not a number becomes a null
- * element, which makes the row invalid. Targets: an integer class index ({@code tinyint}, {@code smallint},
+ * <p>Logits: {@code array<float>}, {@code array<double>}, an MLlib {@code Vector}, {@code binary} values packed as
+ * little-endian fp16, bf16 or fp32 (with a {@link LogitsEncoding}), or (for CSV) a string of numbers separated by
+ * commas, semicolons or spaces, optionally in brackets; a value that is not a number becomes a null element, which
+ * makes the row invalid. Targets: an integer class index ({@code tinyint}, {@code smallint},
  * {@code int}, {@code bigint}) or a row of probabilities ({@code array<float>} or {@code array<double>}).
  */
 public final class InputColumns {
@@ -37,7 +40,8 @@ public final class InputColumns {
         FLOAT_ARRAY,
         DOUBLE_ARRAY,
         VECTOR,
-        TEXT
+        TEXT,
+        BINARY
     }
 
     private final String logitsName;
@@ -46,15 +50,17 @@ public final class InputColumns {
     private final boolean logitsMayHoldNull;
     private final LossState.Targets targets;
     private final boolean probabilitiesMayHoldNull;
+    private final LogitsEncoding encoding;
 
     private InputColumns(String logitsName, String targetName, LogitsType logitsType, boolean logitsMayHoldNull,
-            LossState.Targets targets, boolean probabilitiesMayHoldNull) {
+            LossState.Targets targets, boolean probabilitiesMayHoldNull, LogitsEncoding encoding) {
         this.logitsName = logitsName;
         this.targetName = targetName;
         this.logitsType = logitsType;
         this.logitsMayHoldNull = logitsMayHoldNull;
         this.targets = targets;
         this.probabilitiesMayHoldNull = probabilitiesMayHoldNull;
+        this.encoding = encoding;
     }
 
     /**
@@ -63,24 +69,43 @@ public final class InputColumns {
      * @throws InputSchemaException naming the column, what was expected and the schema found
      */
     public static InputColumns resolve(StructType schema, String logitsColumn, String targetColumn) {
+        return resolve(schema, logitsColumn, targetColumn, null);
+    }
+
+    /**
+     * Checks the two columns in {@code schema}; {@code encoding} says how a binary logits column is packed (and
+     * must be null for any other column type).
+     *
+     * @throws InputSchemaException naming the column, what was expected and the schema found
+     */
+    public static InputColumns resolve(StructType schema, String logitsColumn, String targetColumn,
+            LogitsEncoding encoding) {
         StructField logits = field(schema, logitsColumn, "logits");
         StructField target = field(schema, targetColumn, "target");
         LogitsType logitsType = logitsType(logits.dataType());
         if (logitsType == null) {
             throw new InputSchemaException("column '" + logits.name() + "' (logits) has type "
-                    + logits.dataType().simpleString() + "; expected array<float>, array<double>, vector, or a "
-                    + "string of numbers. Schema: " + describe(schema));
+                    + logits.dataType().simpleString() + "; expected array<float>, array<double>, vector, binary, "
+                    + "or a string of numbers. Schema: " + describe(schema));
+        }
+        if (logitsType == LogitsType.BINARY && encoding == null) {
+            throw new InputSchemaException("column '" + logits.name() + "' (logits) is binary: give its encoding "
+                    + "(fp16, bf16 or fp32). Schema: " + describe(schema));
+        }
+        if (logitsType != LogitsType.BINARY && encoding != null) {
+            throw new InputSchemaException("a logits encoding applies to a binary column, but '" + logits.name()
+                    + "' has type " + logits.dataType().simpleString() + ". Schema: " + describe(schema));
         }
         boolean logitsMayHoldNull = logitsType == LogitsType.TEXT
                 || (logits.dataType() instanceof ArrayType && ((ArrayType) logits.dataType()).containsNull());
         DataType t = target.dataType();
         if (t instanceof ByteType || t instanceof ShortType || t instanceof IntegerType || t instanceof LongType) {
             return new InputColumns(logits.name(), target.name(), logitsType, logitsMayHoldNull,
-                    LossState.Targets.CLASS_INDEX, false);
+                    LossState.Targets.CLASS_INDEX, false, encoding);
         }
         if (t instanceof ArrayType && isFloating(((ArrayType) t).elementType())) {
             return new InputColumns(logits.name(), target.name(), logitsType, logitsMayHoldNull,
-                    LossState.Targets.PROBABILITIES, ((ArrayType) t).containsNull());
+                    LossState.Targets.PROBABILITIES, ((ArrayType) t).containsNull(), encoding);
         }
         throw new InputSchemaException("column '" + target.name() + "' (target) has type " + t.simpleString()
                 + "; expected an integer class index (tinyint, smallint, int, bigint) or an array<float>/"
@@ -103,7 +128,23 @@ public final class InputColumns {
         return targets;
     }
 
-    /** The logits as an array column: {@code array<float>} or {@code array<double>} (vectors and text converted). */
+    /** How binary logits are packed; null for other column types. */
+    public LogitsEncoding encoding() {
+        return encoding;
+    }
+
+    /** The number of logits in a row (null for null logits). */
+    public Column logitsLength() {
+        if (logitsType == LogitsType.BINARY) {
+            return functions.length(col(quote(logitsName))).divide(encoding.bytesPerValue()).cast(DataTypes.IntegerType);
+        }
+        return functions.size(logitsArray());
+    }
+
+    /**
+     * The logits as an array column, {@code array<float>} or {@code array<double>} (vectors and text converted);
+     * binary logits stay binary (the aggregate and the functions decode them).
+     */
     public Column logitsArray() {
         Column c = col(quote(logitsName));
         switch (logitsType) {
@@ -130,7 +171,9 @@ public final class InputColumns {
     public Column[] aggregateInputs() {
         Column logits = logitsArray();
         boolean isFloat = logitsType == LogitsType.FLOAT_ARRAY;
-        Column doubleLogits = isFloat ? lit(null).cast("array<double>") : logits;
+        boolean isBinary = logitsType == LogitsType.BINARY;
+        Column binaryLogits = isBinary ? logits : lit(null).cast("binary");
+        Column doubleLogits = isFloat || isBinary ? lit(null).cast("array<double>") : logits;
         Column floatLogits = isFloat ? logits : lit(null).cast("array<float>");
         Column nullElements = lit(false);
         if (logitsMayHoldNull) {
@@ -143,7 +186,7 @@ public final class InputColumns {
         boolean soft = targets == LossState.Targets.PROBABILITIES;
         Column probabilities = soft ? target() : lit(null).cast("array<double>");
         Column target = soft ? lit(null).cast("bigint") : target();
-        return new Column[] {doubleLogits, floatLogits, nullElements, probabilities, target};
+        return new Column[] {binaryLogits, doubleLogits, floatLogits, nullElements, probabilities, target};
     }
 
     /**
@@ -192,6 +235,9 @@ public final class InputColumns {
         }
         if (t instanceof StringType) {
             return LogitsType.TEXT;
+        }
+        if (t instanceof BinaryType) {
+            return LogitsType.BINARY;
         }
         if (t instanceof ArrayType) {
             DataType e = ((ArrayType) t).elementType();

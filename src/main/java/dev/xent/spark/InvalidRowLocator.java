@@ -38,7 +38,7 @@ final class InvalidRowLocator {
     }
 
     private static Column problemColumn(InputColumns columns, CrossEntropyOptions options, int classes) {
-        return functions.udf(new RowProblemFunction(options, classes, false), DataTypes.StringType)
+        return functions.udf(new RowProblemFunction(options, classes, false, columns.encoding()), DataTypes.StringType)
                 .apply(columns.logitsArray(), columns.target());
     }
 

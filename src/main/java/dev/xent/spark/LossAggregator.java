@@ -3,6 +3,7 @@ package dev.xent.spark;
 import dev.xent.core.CrossEntropy;
 import dev.xent.core.CrossEntropyOptions;
 import dev.xent.core.InvalidRowException;
+import dev.xent.core.LogitsEncoding;
 import dev.xent.core.LossState;
 import dev.xent.core.NonFiniteValues;
 import org.apache.spark.sql.Encoder;
@@ -28,6 +29,7 @@ public final class LossAggregator<O> extends Aggregator<EvaluationRow, LossState
     private final int classes;
     private final LossState.Targets targets;
     private final RowPolicy policy;
+    private final LogitsEncoding encoding;
     private final Encoder<O> outputEncoder;
     private final boolean returnsBytes;
     private transient CrossEntropy kernel;
@@ -36,27 +38,30 @@ public final class LossAggregator<O> extends Aggregator<EvaluationRow, LossState
     /**
      * An aggregate returning a {@link LossSummary} struct.
      *
-     * @param classes C, known before the scan
-     * @param policy  what to do with invalid and non-finite rows
+     * @param classes  C, known before the scan
+     * @param policy   what to do with invalid and non-finite rows
+     * @param encoding how binary logits are packed (null when they are not binary)
      */
     public static LossAggregator<LossSummary> summarizing(CrossEntropyOptions options, int classes,
-            LossState.Targets targets, RowPolicy policy) {
-        return new LossAggregator<>(options, classes, targets, policy, Encoders.bean(LossSummary.class), false);
+            LossState.Targets targets, RowPolicy policy, LogitsEncoding encoding) {
+        return new LossAggregator<>(options, classes, targets, policy, encoding, Encoders.bean(LossSummary.class),
+                false);
     }
 
     /** An aggregate returning the exact state as bytes ({@link LossState#toBytes()}), to merge further. */
     public static LossAggregator<byte[]> exact(CrossEntropyOptions options, int classes, LossState.Targets targets,
-            RowPolicy policy) {
-        return new LossAggregator<>(options, classes, targets, policy, Encoders.BINARY(), true);
+            RowPolicy policy, LogitsEncoding encoding) {
+        return new LossAggregator<>(options, classes, targets, policy, encoding, Encoders.BINARY(), true);
     }
 
     private LossAggregator(CrossEntropyOptions options, int classes, LossState.Targets targets,
-            RowPolicy policy, Encoder<O> outputEncoder, boolean returnsBytes) {
+            RowPolicy policy, LogitsEncoding encoding, Encoder<O> outputEncoder, boolean returnsBytes) {
         new CrossEntropy(options, classes); // validates C against the options before any job starts
         this.options = options;
         this.classes = classes;
         this.targets = targets;
         this.policy = policy;
+        this.encoding = encoding;
         this.outputEncoder = outputEncoder;
         this.returnsBytes = returnsBytes;
     }
@@ -68,6 +73,17 @@ public final class LossAggregator<O> extends Aggregator<EvaluationRow, LossState
 
     @Override
     public LossState reduce(LossState state, EvaluationRow row) {
+        if (row.getBinaryLogits() != null) {
+            try {
+                row.setFloatLogits(encoding.decode(row.getBinaryLogits()));
+            } catch (InvalidRowException e) {
+                if (!policy.rejectInvalid()) {
+                    throw e;
+                }
+                reject(state);
+                return state;
+            }
+        }
         boolean nonFinite = NonFiniteValues.any(row.getFloatLogits()) || NonFiniteValues.any(row.getDoubleLogits())
                 || NonFiniteValues.any(row.getProbabilities());
         if (nonFinite) {

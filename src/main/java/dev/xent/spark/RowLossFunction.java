@@ -3,6 +3,7 @@ package dev.xent.spark;
 import dev.xent.core.CrossEntropy;
 import dev.xent.core.CrossEntropyOptions;
 import dev.xent.core.InvalidRowException;
+import dev.xent.core.LogitsEncoding;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.spark.sql.api.java.UDF2;
@@ -18,16 +19,21 @@ final class RowLossFunction implements UDF2<Object, Object, Double> {
 
     private final CrossEntropyOptions options;
     private final int classes;
+    private final LogitsEncoding encoding;
     private transient Map<Integer, CrossEntropy> kernels;
 
-    RowLossFunction(CrossEntropyOptions options, int classes) {
+    /** {@code encoding}: how binary logits are packed, or null. */
+    RowLossFunction(CrossEntropyOptions options, int classes, LogitsEncoding encoding) {
         this.options = options;
         this.classes = classes > 0 ? classes : options.knownClasses();
+        this.encoding = encoding;
     }
 
     @Override
     public Double call(Object logitsValue, Object targetValue) {
-        double[] logits = RowValues.doubles(logitsValue, "logits");
+        double[] logits = logitsValue instanceof byte[] && encoding != null
+                ? RowValues.doubles(encoding.decode((byte[]) logitsValue), "logits")
+                : RowValues.doubles(logitsValue, "logits");
         CrossEntropy kernel = kernel(logits);
         if (targetValue instanceof Number) {
             return kernel.loss(logits, RowValues.classIndex(targetValue));

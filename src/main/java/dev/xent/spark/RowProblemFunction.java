@@ -2,6 +2,7 @@ package dev.xent.spark;
 
 import dev.xent.core.CrossEntropyOptions;
 import dev.xent.core.InvalidRowException;
+import dev.xent.core.LogitsEncoding;
 import dev.xent.core.NonFiniteValues;
 import org.apache.spark.sql.api.java.UDF2;
 
@@ -18,16 +19,21 @@ final class RowProblemFunction implements UDF2<Object, Object, String> {
     private final RowLossFunction loss;
     private final boolean rejectNonFinite;
 
-    RowProblemFunction(CrossEntropyOptions options, int classes, boolean rejectNonFinite) {
-        this.loss = new RowLossFunction(options, classes);
+    private final LogitsEncoding encoding;
+
+    RowProblemFunction(CrossEntropyOptions options, int classes, boolean rejectNonFinite, LogitsEncoding encoding) {
+        this.loss = new RowLossFunction(options, classes, encoding);
         this.rejectNonFinite = rejectNonFinite;
+        this.encoding = encoding;
     }
 
     @Override
     public String call(Object logits, Object target) {
         try {
             if (rejectNonFinite) {
-                double[] x = RowValues.doubles(logits, "logits");
+                double[] x = logits instanceof byte[] && encoding != null
+                        ? RowValues.doubles(encoding.decode((byte[]) logits), "logits")
+                        : RowValues.doubles(logits, "logits");
                 double[] p = target instanceof Number ? null : RowValues.doubles(target, "probabilities");
                 if (NonFiniteValues.any(x) || NonFiniteValues.any(p)) {
                     return NON_FINITE;

@@ -27,7 +27,13 @@ public final class XentFunctions {
 
     /** The per-row loss UDF. {@code classes} fixes C (0: each row's length, or the weight's). */
     public static UserDefinedFunction lossFunction(CrossEntropyOptions options, int classes) {
-        return functions.udf(new RowLossFunction(options, classes), DataTypes.DoubleType);
+        return lossFunction(options, classes, null);
+    }
+
+    /** The per-row loss UDF for logits that may be binary, packed as {@code encoding}. */
+    public static UserDefinedFunction lossFunction(CrossEntropyOptions options, int classes,
+            dev.xent.core.LogitsEncoding encoding) {
+        return functions.udf(new RowLossFunction(options, classes, encoding), DataTypes.DoubleType);
     }
 
     /** {@code xent_loss(logits, target)} as a column. */
@@ -52,14 +58,16 @@ public final class XentFunctions {
      * @param policy  what to do with invalid and non-finite rows
      */
     public static Column aggregate(InputColumns input, CrossEntropyOptions options, int classes, RowPolicy policy) {
-        LossAggregator<LossSummary> aggregator = LossAggregator.summarizing(options, classes, input.targets(), policy);
+        LossAggregator<LossSummary> aggregator = LossAggregator.summarizing(options, classes, input.targets(), policy,
+                input.encoding());
         return functions.udaf(aggregator, Encoders.bean(EvaluationRow.class)).apply(input.aggregateInputs());
     }
 
     /** As {@link #aggregate}, returning the exact state's bytes ({@link dev.xent.core.LossState#fromBytes}). */
     public static Column exactState(InputColumns input, CrossEntropyOptions options, int classes,
             RowPolicy policy) {
-        LossAggregator<byte[]> aggregator = LossAggregator.exact(options, classes, input.targets(), policy);
+        LossAggregator<byte[]> aggregator = LossAggregator.exact(options, classes, input.targets(), policy,
+                input.encoding());
         return functions.udaf(aggregator, Encoders.bean(EvaluationRow.class)).apply(input.aggregateInputs());
     }
 
