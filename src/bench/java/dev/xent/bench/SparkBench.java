@@ -35,7 +35,8 @@ import scala.collection.Seq;
  * logits, {@code array<float>}, and an int target): xent's one-scan aggregate ({@link Evaluation}), the MLlib
  * route ({@code array_to_vector}, a softmax UDF, {@code MulticlassClassificationEvaluator} with {@code logLoss}),
  * Spark SQL's built-in higher-order functions ({@code array_max} and {@code aggregate} over {@code exp}), and a
- * plain Java UDF that takes the boxed {@code Seq}. Each route runs {@code runs} times after one warm-up run;
+ * plain Java UDF that takes the boxed {@code Seq}. Each route runs {@code runs} times after two warm-up runs (the
+ * JIT compiles xent's vector kernel late in a Spark JVM, whose compiler is busy with Spark's generated code);
  * the median wall time gives elements/s = N × C / median. Prints one TSV line per route (contender, N, C,
  * elements/s, median seconds, group {@code spark}) and each route's mean on standard error (they must agree).
  *
@@ -134,6 +135,7 @@ public final class SparkBench {
 
     private static void time(String name, int n, int classes, int runs, DoubleSupplier route) {
         double mean = route.getAsDouble(); // warm-up
+        mean = route.getAsDouble();
         double[] seconds = new double[runs];
         for (int r = 0; r < runs; r++) {
             long start = System.nanoTime();
