@@ -11,6 +11,8 @@ Files (JSON lines, one case per line), beside this script:
                 bit for bit (SplitMix64, then IEEE double arithmetic only; see `gen_matrix`).
   named.jsonl   one case per rule and edge case of shared/docs/pytorch-semantics.md, inputs written out.
   log_softmax.jsonl  torch.log_softmax and torch.logsumexp of single rows, extremes and masks included.
+  sequences.jsonl  language-model rows: K-dimensional calls cross_entropy(x.permute(0, 2, 1), y) on (N, T, C)
+                logits, with the per-sequence means and the sequence-weighted figures torch gives.
   half_precision.jsonl  float16 and bfloat16 logits as the bytes torch writes (hex, one string per row), with
                 torch's float64 cross-entropy of the upcast values.
   errors.jsonl  inputs PyTorch refuses, with its exception type and message; and the documented deviations
@@ -505,9 +507,50 @@ def half_precision_cases():
     return cases
 
 
+def sequence_cases():
+    """(N, T, C) logits from a generator spec (token t of row i is generated row i*T + t), explicit targets."""
+    cases = []
+    for k in range(24):
+        r = random.Random(777000 + k)
+        rows, tokens, cols = r.randint(1, 6), r.randint(1, 12), r.choice([2, 5, 50, 1000, 4000])
+        ii = -100
+        eps = r.choice([0.0, 0.0, 0.1])
+        weight = None
+        if r.random() < 0.4:
+            weight = [round(0.2 + 2 * r.random(), 3) for _ in range(cols)]
+        y = [[r.randrange(cols) if r.random() > 0.15 else ii for _ in range(tokens)] for _ in range(rows)]
+        if k == 0:
+            y[0] = [ii] * tokens          # a sequence with no scored token
+        spec = {"seed": r.getrandbits(63), "rows": rows * tokens, "cols": cols, "shape": "irwin",
+                "scale": 10.0 ** r.uniform(-1.0, 1.5)}
+        flat = gen_matrix(spec)
+        x = torch.tensor(flat, dtype=torch.float64).reshape(rows, tokens, cols)
+        yt = torch.tensor(y, dtype=torch.int64)
+        w = None if weight is None else torch.tensor(weight, dtype=torch.float64)
+        kw = dict(weight=w, ignore_index=ii, label_smoothing=eps)
+        inp = x.permute(0, 2, 1)
+        seq_means = torch.stack([F.cross_entropy(x[i], yt[i], **kw) for i in range(rows)])
+        scored = (yt != ii).any(dim=1)
+        defined = seq_means[scored]
+        case = {"name": "sequence-%02d" % k, "classes": cols, "tokens": tokens, "ignore_index": ii,
+                "label_smoothing": eps, "logits_gen": spec, "target": y}
+        if weight is not None:
+            case["weight"] = weight
+        case["expected"] = {
+            "none": [enc_list(row) for row in F.cross_entropy(inp, yt, reduction="none", **kw).tolist()],
+            "sum": enc(F.cross_entropy(inp, yt, reduction="sum", **kw).item()),
+            "mean": enc(F.cross_entropy(inp, yt, reduction="mean", **kw).item()),
+            "sequence_means": enc_list(seq_means.tolist()),
+            "sequence_mean_loss": enc(defined.mean().item()),
+            "sequence_mean_perplexity": enc(defined.exp().mean().item()),
+        }
+        cases.append(case)
+    return cases
+
+
 def compute_all():
     files = {"random.jsonl": [], "named.jsonl": [], "errors.jsonl": [], "log_softmax.jsonl": log_softmax_cases(),
-             "half_precision.jsonl": half_precision_cases()}
+             "half_precision.jsonl": half_precision_cases(), "sequences.jsonl": sequence_cases()}
     for case in random_cases():
         w = case.pop("_weight_values", None)
         stored = dict(case)

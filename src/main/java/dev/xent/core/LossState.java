@@ -44,7 +44,7 @@ public final class LossState implements Serializable {
 
     private final Targets targets;
     private final boolean smoothed;
-    private static final byte FORMAT_VERSION = 2;
+    private static final byte FORMAT_VERSION = 3;
 
     private ExactSum lossSum = new ExactSum();
     private ExactSum smoothingSum = new ExactSum();
@@ -54,6 +54,7 @@ public final class LossState implements Serializable {
     private long rejected;
     private long nonFinite;
     private long nonFiniteInputs;
+    private SequenceStats sequenceStats;
 
     /**
      * An empty state.
@@ -123,6 +124,22 @@ public final class LossState implements Serializable {
         ignored++;
     }
 
+    /**
+     * The sequence-level statistics, created on first use: present when the rows were sequences of tokens (then
+     * {@code scored} and {@code ignored} count tokens, and {@code rejected} counts rows).
+     */
+    public SequenceStats sequenceStats() {
+        if (sequenceStats == null) {
+            sequenceStats = new SequenceStats();
+        }
+        return sequenceStats;
+    }
+
+    /** True when rows were sequences of tokens. */
+    public boolean hasSequences() {
+        return sequenceStats != null;
+    }
+
     /** Counts a row whose logits hold a NaN or an infinity (it is also added, ignored or rejected as usual). */
     public void addNonFiniteInput() {
         nonFiniteInputs++;
@@ -147,6 +164,9 @@ public final class LossState implements Serializable {
         rejected += other.rejected;
         nonFinite += other.nonFinite;
         nonFiniteInputs += other.nonFiniteInputs;
+        if (other.sequenceStats != null) {
+            sequenceStats().merge(other.sequenceStats);
+        }
         return this;
     }
 
@@ -175,6 +195,10 @@ public final class LossState implements Serializable {
             lossSum.writeTo(out);
             smoothingSum.writeTo(out);
             normalizer.writeTo(out);
+            out.writeBoolean(sequenceStats != null);
+            if (sequenceStats != null) {
+                sequenceStats.writeTo(out);
+            }
             out.flush();
             return bytes.toByteArray();
         } catch (IOException e) {
@@ -208,6 +232,9 @@ public final class LossState implements Serializable {
             s.lossSum = ExactSum.readFrom(in);
             s.smoothingSum = ExactSum.readFrom(in);
             s.normalizer = ExactSum.readFrom(in);
+            if (in.readBoolean()) {
+                s.sequenceStats = SequenceStats.readFrom(in);
+            }
             return s;
         } catch (IOException e) {
             throw new IllegalArgumentException("corrupt loss state: " + e.getMessage(), e);
@@ -270,8 +297,8 @@ public final class LossState implements Serializable {
         return nonFiniteInputs;
     }
 
-    /** Every row seen: scored, ignored and rejected. */
+    /** Every row seen: scored, ignored and rejected; for sequences, the evaluated sequences and rejected rows. */
     public long rows() {
-        return scored + ignored + rejected;
+        return sequenceStats != null ? sequenceStats.rows() + rejected : scored + ignored + rejected;
     }
 }

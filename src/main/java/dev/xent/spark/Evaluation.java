@@ -38,6 +38,8 @@ public final class Evaluation {
     private int partitions;
     private RowPolicy policy = RowPolicy.FAIL;
     private LogitsEncoding encoding;
+    private String bytesColumn;
+    private String wordsColumn;
     private Function<String, Dataset<Row>> singleFileReader;
 
     private Evaluation(Dataset<Row> input) {
@@ -92,6 +94,13 @@ public final class Evaluation {
         return this;
     }
 
+    /** For language-model rows: columns giving each sequence's byte and word counts (either may be null). */
+    public Evaluation sequenceCounts(String bytes, String words) {
+        this.bytesColumn = bytes;
+        this.wordsColumn = words;
+        return this;
+    }
+
     public Evaluation rowPolicy(RowPolicy policy) {
         this.policy = Objects.requireNonNull(policy, "policy");
         return this;
@@ -113,7 +122,18 @@ public final class Evaluation {
      * @throws InputSchemaException naming the column and the schema found
      */
     public InputColumns checkColumns() {
-        InputColumns columns = InputColumns.resolve(input.schema(), logitsColumn, targetColumn, encoding);
+        InputColumns columns = InputColumns.resolve(input.schema(), logitsColumn, targetColumn, encoding)
+                .withCounts(bytesColumn, wordsColumn);
+        for (String name : new String[] {bytesColumn, wordsColumn}) {
+            if (name != null) {
+                InputColumns.field(input.schema(), name, "count");
+                if (!columns.isSequence()) {
+                    throw new InputSchemaException("byte and word counts apply to language-model rows (sequences), "
+                            + "but column '" + columns.logitsName() + "' holds one row of logits each. Schema: "
+                            + InputColumns.describe(input.schema()));
+                }
+            }
+        }
         for (String name : groupBy) {
             InputColumns.field(input.schema(), name, "group-by");
         }
@@ -131,7 +151,7 @@ public final class Evaluation {
 
     /** The length of the first row that has logits (0 when none has); a small job reading one row. */
     public int firstRowClasses(InputColumns columns) {
-        List<Row> first = input.where(col(InputColumns.quote(columns.logitsName())).isNotNull())
+        List<Row> first = input.where(columns.logitsLength().gt(0))
                 .select(columns.logitsLength())
                 .limit(1)
                 .collectAsList();
@@ -224,7 +244,11 @@ public final class Evaluation {
                         + "'; name the columns to keep with --id-cols. Schema: " + InputColumns.describe(input.schema()));
             }
         }
-        keep.add(XentFunctions.lossFunction(options, classes, encoding)
+        keep.add((columns.isSequence()
+                ? functions.udf(new SequenceLossFunction(options, classes),
+                        org.apache.spark.sql.types.DataTypes.createArrayType(
+                                org.apache.spark.sql.types.DataTypes.DoubleType, false))
+                : XentFunctions.lossFunction(options, classes, encoding))
                 .apply(columns.logitsArray(), columns.target()).as("loss"));
         Dataset<Row> data = partitions > 0 ? input.repartition(partitions) : input;
         return data.select(keep.toArray(new Column[0]));

@@ -10,7 +10,9 @@ import java.io.Serializable;
  * a primitive array cannot show.
  *
  * <p>Spark binds the aggregate's input columns to these properties by position in alphabetical order:
- * {@code binaryLogits, doubleLogits, floatLogits, nullElements, probabilities, target}. {@link InputColumns} builds them in that
+ * {@code binaryLogits, doubleLogits, doubleSequence, floatLogits, floatSequence, nullElements, probabilities,
+ * sequenceBytes, sequenceWords, target, targetSequence}. The sequence properties carry language-model rows: T tokens
+ * of C logits and T targets, with optional byte and word counts. {@link InputColumns} builds them in that
  * order.
  */
 public final class EvaluationRow implements Serializable {
@@ -18,10 +20,15 @@ public final class EvaluationRow implements Serializable {
 
     private byte[] binaryLogits;
     private double[] doubleLogits;
+    private double[][] doubleSequence;
     private float[] floatLogits;
+    private float[][] floatSequence;
     private boolean nullElements;
     private double[] probabilities;
+    private Long sequenceBytes;
+    private Long sequenceWords;
     private Long target;
+    private long[] targetSequence;
 
     public byte[] getBinaryLogits() {
         return binaryLogits;
@@ -45,6 +52,46 @@ public final class EvaluationRow implements Serializable {
 
     public void setFloatLogits(float[] floatLogits) {
         this.floatLogits = floatLogits;
+    }
+
+    public double[][] getDoubleSequence() {
+        return doubleSequence;
+    }
+
+    public void setDoubleSequence(double[][] doubleSequence) {
+        this.doubleSequence = doubleSequence;
+    }
+
+    public float[][] getFloatSequence() {
+        return floatSequence;
+    }
+
+    public void setFloatSequence(float[][] floatSequence) {
+        this.floatSequence = floatSequence;
+    }
+
+    public Long getSequenceBytes() {
+        return sequenceBytes;
+    }
+
+    public void setSequenceBytes(Long sequenceBytes) {
+        this.sequenceBytes = sequenceBytes;
+    }
+
+    public Long getSequenceWords() {
+        return sequenceWords;
+    }
+
+    public void setSequenceWords(Long sequenceWords) {
+        this.sequenceWords = sequenceWords;
+    }
+
+    public long[] getTargetSequence() {
+        return targetSequence;
+    }
+
+    public void setTargetSequence(long[] targetSequence) {
+        this.targetSequence = targetSequence;
     }
 
     public boolean isNullElements() {

@@ -31,7 +31,8 @@ import org.apache.spark.sql.functions;
  * <p>Logits: {@code array<float>}, {@code array<double>}, an MLlib {@code Vector}, {@code binary} values packed as
  * little-endian fp16, bf16 or fp32 (with a {@link LogitsEncoding}), or (for CSV) a string of numbers separated by
  * commas, semicolons or spaces, optionally in brackets; a value that is not a number becomes a null element, which
- * makes the row invalid. Targets: an integer class index ({@code tinyint}, {@code smallint},
+ * makes the row invalid. Language-model rows: {@code array<array<float|double>>} logits (T tokens of C) with
+ * {@code array<int>} targets (T), optionally with byte and word count columns. Targets: an integer class index ({@code tinyint}, {@code smallint},
  * {@code int}, {@code bigint}) or a row of probabilities ({@code array<float>} or {@code array<double>}).
  */
 public final class InputColumns {
@@ -41,7 +42,9 @@ public final class InputColumns {
         DOUBLE_ARRAY,
         VECTOR,
         TEXT,
-        BINARY
+        BINARY,
+        FLOAT_SEQUENCE,
+        DOUBLE_SEQUENCE
     }
 
     private final String logitsName;
@@ -51,6 +54,8 @@ public final class InputColumns {
     private final LossState.Targets targets;
     private final boolean probabilitiesMayHoldNull;
     private final LogitsEncoding encoding;
+    private String bytesName;
+    private String wordsName;
 
     private InputColumns(String logitsName, String targetName, LogitsType logitsType, boolean logitsMayHoldNull,
             LossState.Targets targets, boolean probabilitiesMayHoldNull, LogitsEncoding encoding) {
@@ -99,6 +104,18 @@ public final class InputColumns {
         boolean logitsMayHoldNull = logitsType == LogitsType.TEXT
                 || (logits.dataType() instanceof ArrayType && ((ArrayType) logits.dataType()).containsNull());
         DataType t = target.dataType();
+        boolean sequence = logitsType == LogitsType.FLOAT_SEQUENCE || logitsType == LogitsType.DOUBLE_SEQUENCE;
+        boolean targetSequence = t instanceof ArrayType && isIntegral(((ArrayType) t).elementType());
+        if (sequence != targetSequence) {
+            throw new InputSchemaException("column '" + logits.name() + "' (logits) has type "
+                    + logits.dataType().simpleString() + " but '" + target.name() + "' (target) has type "
+                    + t.simpleString() + "; sequences need array<array<float|double>> logits with array<int> "
+                    + "targets. Schema: " + describe(schema));
+        }
+        if (sequence) {
+            return new InputColumns(logits.name(), target.name(), logitsType, true, LossState.Targets.CLASS_INDEX,
+                    true, encoding);
+        }
         if (t instanceof ByteType || t instanceof ShortType || t instanceof IntegerType || t instanceof LongType) {
             return new InputColumns(logits.name(), target.name(), logitsType, logitsMayHoldNull,
                     LossState.Targets.CLASS_INDEX, false, encoding);
@@ -128,6 +145,28 @@ public final class InputColumns {
         return targets;
     }
 
+    /** True for language-model rows: sequences of tokens. */
+    public boolean isSequence() {
+        return logitsType == LogitsType.FLOAT_SEQUENCE || logitsType == LogitsType.DOUBLE_SEQUENCE;
+    }
+
+    /** The same columns with per-sequence byte and word count columns (either may be null). */
+    public InputColumns withCounts(String bytesColumn, String wordsColumn) {
+        InputColumns c = new InputColumns(logitsName, targetName, logitsType, logitsMayHoldNull, targets,
+                probabilitiesMayHoldNull, encoding);
+        c.bytesName = bytesColumn;
+        c.wordsName = wordsColumn;
+        return c;
+    }
+
+    public String bytesName() {
+        return bytesName;
+    }
+
+    public String wordsName() {
+        return wordsName;
+    }
+
     /** How binary logits are packed; null for other column types. */
     public LogitsEncoding encoding() {
         return encoding;
@@ -135,6 +174,9 @@ public final class InputColumns {
 
     /** The number of logits in a row (null for null logits). */
     public Column logitsLength() {
+        if (isSequence()) {
+            return functions.size(functions.element_at(col(quote(logitsName)), 1));
+        }
         if (logitsType == LogitsType.BINARY) {
             return functions.length(col(quote(logitsName))).divide(encoding.bytesPerValue()).cast(DataTypes.IntegerType);
         }
@@ -159,9 +201,12 @@ public final class InputColumns {
         }
     }
 
-    /** The target: a {@code bigint} class index, or {@code array<double>} probabilities. */
+    /** The target: a {@code bigint} class index, {@code array<bigint>} for sequences, or {@code array<double>}. */
     public Column target() {
         Column c = col(quote(targetName));
+        if (isSequence()) {
+            return c.cast(DataTypes.createArrayType(DataTypes.LongType));
+        }
         return targets == LossState.Targets.CLASS_INDEX
                 ? c.cast(DataTypes.LongType)
                 : c.cast(DataTypes.createArrayType(DataTypes.DoubleType));
@@ -169,6 +214,9 @@ public final class InputColumns {
 
     /** The aggregate's input columns, in {@link EvaluationRow}'s property order. */
     public Column[] aggregateInputs() {
+        if (isSequence()) {
+            return sequenceInputs();
+        }
         Column logits = logitsArray();
         boolean isFloat = logitsType == LogitsType.FLOAT_ARRAY;
         boolean isBinary = logitsType == LogitsType.BINARY;
@@ -186,7 +234,27 @@ public final class InputColumns {
         boolean soft = targets == LossState.Targets.PROBABILITIES;
         Column probabilities = soft ? target() : lit(null).cast("array<double>");
         Column target = soft ? lit(null).cast("bigint") : target();
-        return new Column[] {binaryLogits, doubleLogits, floatLogits, nullElements, probabilities, target};
+        Column none = lit(null).cast("bigint");
+        return new Column[] {binaryLogits, doubleLogits, lit(null).cast("array<array<double>>"), floatLogits,
+            lit(null).cast("array<array<float>>"), nullElements, probabilities, none, none, target,
+            lit(null).cast("array<bigint>")};
+    }
+
+    /** The aggregate's inputs for sequences: the nested logits, the target array, the byte and word counts. */
+    private Column[] sequenceInputs() {
+        Column logits = col(quote(logitsName));
+        boolean isFloat = logitsType == LogitsType.FLOAT_SEQUENCE;
+        Column nullElements = hasNullElement(functions.flatten(logits), isFloat ? DataTypes.FloatType
+                : DataTypes.DoubleType)
+                .or(functions.coalesce(functions.exists(col(quote(targetName)), Column::isNull), lit(false)));
+        Column none = lit(null).cast("bigint");
+        return new Column[] {lit(null).cast("binary"), lit(null).cast("array<double>"),
+            isFloat ? lit(null).cast("array<array<double>>") : logits, lit(null).cast("array<float>"),
+            isFloat ? logits : lit(null).cast("array<array<float>>"), functions.coalesce(nullElements, lit(false)),
+            lit(null).cast("array<double>"),
+            bytesName == null ? none : col(quote(bytesName)).cast(DataTypes.LongType),
+            wordsName == null ? none : col(quote(wordsName)).cast(DataTypes.LongType),
+            none, target()};
     }
 
     /**
@@ -247,8 +315,21 @@ public final class InputColumns {
             if (e instanceof DoubleType) {
                 return LogitsType.DOUBLE_ARRAY;
             }
+            if (e instanceof ArrayType) {
+                DataType inner = ((ArrayType) e).elementType();
+                if (inner instanceof FloatType) {
+                    return LogitsType.FLOAT_SEQUENCE;
+                }
+                if (inner instanceof DoubleType) {
+                    return LogitsType.DOUBLE_SEQUENCE;
+                }
+            }
         }
         return null;
+    }
+
+    private static boolean isIntegral(DataType t) {
+        return t instanceof ByteType || t instanceof ShortType || t instanceof IntegerType || t instanceof LongType;
     }
 
     private static boolean isFloating(DataType t) {

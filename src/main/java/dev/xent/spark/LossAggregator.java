@@ -6,6 +6,7 @@ import dev.xent.core.InvalidRowException;
 import dev.xent.core.LogitsEncoding;
 import dev.xent.core.LossState;
 import dev.xent.core.NonFiniteValues;
+import dev.xent.core.SequenceLoss;
 import org.apache.spark.sql.Encoder;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.expressions.Aggregator;
@@ -33,6 +34,7 @@ public final class LossAggregator<O> extends Aggregator<EvaluationRow, LossState
     private final Encoder<O> outputEncoder;
     private final boolean returnsBytes;
     private transient CrossEntropy kernel;
+    private transient SequenceLoss sequences;
     private transient long rejectedInTask;
 
     /**
@@ -71,6 +73,27 @@ public final class LossAggregator<O> extends Aggregator<EvaluationRow, LossState
         return LossState.of(options, targets);
     }
 
+    /** A language-model row: its tokens go in all or nothing, and the row into the sequence statistics. */
+    private void addSequence(LossState state, EvaluationRow row) {
+        if (row.isNullElements()) {
+            throw new InvalidRowException(InvalidRowException.Reason.NULL_LOGITS,
+                    "logits or targets hold a null element");
+        }
+        if (sequences == null) {
+            sequences = new SequenceLoss(options, classes);
+        }
+        LossState sequence = row.getFloatSequence() != null
+                ? sequences.state(row.getFloatSequence(), row.getTargetSequence())
+                : sequences.state(row.getDoubleSequence(), row.getTargetSequence());
+        SequenceLoss.addTo(state, sequence);
+        if (row.getSequenceBytes() != null) {
+            state.sequenceStats().addBytes(row.getSequenceBytes());
+        }
+        if (row.getSequenceWords() != null) {
+            state.sequenceStats().addWords(row.getSequenceWords());
+        }
+    }
+
     @Override
     public LossState reduce(LossState state, EvaluationRow row) {
         if (row.getBinaryLogits() != null) {
@@ -83,6 +106,17 @@ public final class LossAggregator<O> extends Aggregator<EvaluationRow, LossState
                 reject(state);
                 return state;
             }
+        }
+        if (row.getFloatSequence() != null || row.getDoubleSequence() != null || row.getTargetSequence() != null) {
+            try {
+                addSequence(state, row);
+            } catch (InvalidRowException e) {
+                if (!policy.rejectInvalid()) {
+                    throw e;
+                }
+                reject(state);
+            }
+            return state;
         }
         boolean nonFinite = NonFiniteValues.any(row.getFloatLogits()) || NonFiniteValues.any(row.getDoubleLogits())
                 || NonFiniteValues.any(row.getProbabilities());

@@ -17,19 +17,37 @@ final class RowProblemFunction implements UDF2<Object, Object, String> {
     static final String NON_FINITE = "logits or probabilities hold a NaN or an infinity";
 
     private final RowLossFunction loss;
+    private final SequenceLossFunction sequenceLoss;
     private final boolean rejectNonFinite;
 
     private final LogitsEncoding encoding;
 
     RowProblemFunction(CrossEntropyOptions options, int classes, boolean rejectNonFinite, LogitsEncoding encoding) {
         this.loss = new RowLossFunction(options, classes, encoding);
+        this.sequenceLoss = new SequenceLossFunction(options, classes);
         this.rejectNonFinite = rejectNonFinite;
         this.encoding = encoding;
+    }
+
+    /** A language-model row: nested logits, or an array of class indices. */
+    private static boolean isSequence(Object logits, Object target) {
+        if (logits instanceof scala.collection.Seq && ((scala.collection.Seq<?>) logits).nonEmpty()) {
+            return ((scala.collection.Seq<?>) logits).head() instanceof scala.collection.Seq;
+        }
+        if (target instanceof scala.collection.Seq && ((scala.collection.Seq<?>) target).nonEmpty()) {
+            Object first = ((scala.collection.Seq<?>) target).head();
+            return first instanceof Long || first instanceof Integer || first instanceof Short || first instanceof Byte;
+        }
+        return false;
     }
 
     @Override
     public String call(Object logits, Object target) {
         try {
+            if (isSequence(logits, target)) {
+                sequenceLoss.check(logits, target);
+                return null;
+            }
             if (rejectNonFinite) {
                 double[] x = logits instanceof byte[] && encoding != null
                         ? RowValues.doubles(encoding.decode((byte[]) logits), "logits")

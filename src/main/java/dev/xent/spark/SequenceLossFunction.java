@@ -1,0 +1,75 @@
+package dev.xent.spark;
+
+import dev.xent.core.CrossEntropyOptions;
+import dev.xent.core.InvalidRowException;
+import dev.xent.core.SequenceLoss;
+import org.apache.spark.sql.api.java.UDF2;
+
+/**
+ * PyTorch's per-token losses of a language-model row ({@code reduction='none'} of a K-dimensional call):
+ * {@code (array<array<number>> logits, array<int> targets) -> array<double>}, 0 for ignored tokens. C is fixed when
+ * given, else the first token's length. An invalid token makes the row invalid ({@link InvalidRowException}).
+ */
+final class SequenceLossFunction implements UDF2<Object, Object, double[]> {
+    private static final long serialVersionUID = 1L;
+
+    private final CrossEntropyOptions options;
+    private final int classes;
+    private transient SequenceLoss loss;
+
+    SequenceLossFunction(CrossEntropyOptions options, int classes) {
+        this.options = options;
+        this.classes = classes > 0 ? classes : options.knownClasses();
+    }
+
+    @Override
+    public double[] call(Object logitsValue, Object targetValue) {
+        double[][] tokens = tokens(logitsValue);
+        long[] targets = targets(targetValue);
+        if (loss == null) {
+            int c = classes > 0 ? classes
+                    : tokens != null && tokens.length > 0 && tokens[0] != null ? Math.max(1, tokens[0].length) : 1;
+            loss = new SequenceLoss(options, c);
+        }
+        return loss.none(tokens, targets);
+    }
+
+    /** The row's loss state, for checks: throws what {@link #call} throws. */
+    void check(Object logitsValue, Object targetValue) {
+        call(logitsValue, targetValue);
+    }
+
+    static double[][] tokens(Object value) {
+        if (value == null) {
+            return null;
+        }
+        scala.collection.Seq<?> seq = (scala.collection.Seq<?>) value;
+        double[][] out = new double[seq.length()][];
+        scala.collection.Iterator<?> it = seq.iterator();
+        for (int t = 0; it.hasNext(); t++) {
+            try {
+                out[t] = RowValues.doubles(it.next(), "logits");
+            } catch (InvalidRowException e) {
+                throw new InvalidRowException(e.reason(), "token " + t + ": " + e.detail());
+            }
+        }
+        return out;
+    }
+
+    static long[] targets(Object value) {
+        if (value == null) {
+            return null;
+        }
+        scala.collection.Seq<?> seq = (scala.collection.Seq<?>) value;
+        long[] out = new long[seq.length()];
+        scala.collection.Iterator<?> it = seq.iterator();
+        for (int t = 0; it.hasNext(); t++) {
+            Object e = it.next();
+            if (e == null) {
+                throw new InvalidRowException(InvalidRowException.Reason.NULL_TARGET, "token " + t + ": target is null");
+            }
+            out[t] = RowValues.classIndex(e);
+        }
+        return out;
+    }
+}
