@@ -80,6 +80,14 @@ public final class EvaluateCommand implements Callable<Integer> {
             + "log-probabilities: NLLLoss (default: ${DEFAULT-VALUE}).")
     boolean logProbs;
 
+    @Option(names = "--bytes-col", paramLabel = "COL", description = "Language-model rows: a column with each "
+            + "sequence's byte count, for bits per byte (default: none).")
+    String bytesColumn;
+
+    @Option(names = "--words-col", paramLabel = "COL", description = "Language-model rows: a column with each "
+            + "sequence's word count, for bits per word (default: none).")
+    String wordsColumn;
+
     @Option(names = "--classes", paramLabel = "C", description = "Number of classes (default: the --weight length, "
             + "else the first row's length).")
     Integer classes;
@@ -184,6 +192,7 @@ public final class EvaluateCommand implements Callable<Integer> {
                     .partitions(partitions)
                     .rowPolicy(policy)
                     .logitsEncoding(encoding())
+                    .sequenceCounts(bytesColumn, wordsColumn)
                     .singleFileReader(f -> inputFormat.reader(spark).schema(schemaSource.schema()).load(f));
             InputColumns columns = evaluation.checkColumns();
             checkClasses(evaluation, columns, options);
@@ -205,10 +214,7 @@ public final class EvaluateCommand implements Callable<Integer> {
                 folder.commit();
             }
             double seconds = (System.nanoTime() - started) / 1e9;
-            long rows = result.total().rows();
-            err.printf(Locale.ROOT, "xent: %d rows = %d scored + %d ignored + %d rejected, in %.1f s (%.0f rows/s)%s%n",
-                    rows, result.total().scored(), result.total().ignored(), result.total().rejected(), seconds,
-                    rows / seconds, folder != null ? "; wrote " + folder.path() : "");
+            err.println(accounting(result.total(), seconds) + (folder != null ? "; wrote " + folder.path() : ""));
             return ExitCode.OK;
         } catch (UsageException | InputSchemaException e) {
             err.println("xent: " + e.getMessage());
@@ -227,6 +233,19 @@ public final class EvaluateCommand implements Callable<Integer> {
                 folder.abort();
             }
         }
+    }
+
+    /** The last line: every row accounted for, and the rate. */
+    static String accounting(dev.xent.core.LossState total, double seconds) {
+        long rows = total.rows();
+        if (total.hasSequences()) {
+            long tokens = total.scored() + total.ignored();
+            return String.format(Locale.ROOT, "xent: %d rows = %d sequences + %d rejected; %d tokens = %d scored + %d "
+                    + "ignored, in %.1f s (%.0f tokens/s)", rows, total.sequenceStats().rows(), total.rejected(),
+                    tokens, total.scored(), total.ignored(), seconds, tokens / seconds);
+        }
+        return String.format(Locale.ROOT, "xent: %d rows = %d scored + %d ignored + %d rejected, in %.1f s "
+                + "(%.0f rows/s)", rows, total.scored(), total.ignored(), total.rejected(), seconds, rows / seconds);
     }
 
     private LogitsEncoding encoding() {

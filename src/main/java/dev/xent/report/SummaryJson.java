@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.xent.core.CrossEntropyOptions;
 import dev.xent.core.LossState;
+import dev.xent.core.SequenceStats;
 import dev.xent.spark.EvaluationResult;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -57,6 +58,7 @@ public final class SummaryJson {
         root.put("rejected", total.rejected());
         root.put("non_finite", total.nonFinite());
         root.put("non_finite_inputs", total.nonFiniteInputs());
+        putLanguageModel(root, total);
         if (!result.groups().isEmpty()) {
             ArrayNode groups = root.putArray("groups");
             for (EvaluationResult.Group g : result.groups()) {
@@ -64,6 +66,7 @@ public final class SummaryJson {
                 ObjectNode key = node.putObject("key");
                 g.key().forEach((k, v) -> key.set(k, toNode(v)));
                 putFigures(node, g.state());
+                putLanguageModel(node, g.state());
             }
         }
         return root;
@@ -76,6 +79,37 @@ public final class SummaryJson {
         node.put("scored", s.scored());
         node.put("ignored", s.ignored());
         node.set("weight_sum", number(s.weightSum()));
+    }
+
+    /**
+     * For language-model rows: the token and sequence figures (see the README for their formulas). Bits per byte
+     * and per word appear when byte or word counts were given.
+     */
+    private static void putLanguageModel(ObjectNode node, LossState s) {
+        if (!s.hasSequences()) {
+            return;
+        }
+        SequenceStats q = s.sequenceStats();
+        double ln2 = Math.log(2.0);
+        ObjectNode lm = node.putObject("language_model");
+        lm.put("sequences", q.rows());
+        lm.put("scored_sequences", q.sequences());
+        lm.put("tokens", s.scored() + s.ignored());
+        lm.put("scored_tokens", s.scored());
+        lm.put("ignored_tokens", s.ignored());
+        lm.set("token_mean_loss", number(s.mean()));
+        lm.set("perplexity", number(Math.exp(s.mean())));
+        lm.set("bits_per_token", number(s.mean() / ln2));
+        lm.set("sequence_mean_loss", number(q.sequenceMeanLoss()));
+        lm.set("sequence_mean_perplexity", number(q.sequenceMeanPerplexity()));
+        if (q.bytes() > 0) {
+            lm.put("bytes", q.bytes());
+            lm.set("bits_per_byte", number(s.sum() / (ln2 * q.bytes())));
+        }
+        if (q.words() > 0) {
+            lm.put("words", q.words());
+            lm.set("bits_per_word", number(s.sum() / (ln2 * q.words())));
+        }
     }
 
     /** A double as a JSON number, or as a string when it is not finite. */

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 /** Language-model rows against torch's K-dimensional cross-entropy and its per-sequence means. */
-class SequenceGoldenTest {
+public class SequenceGoldenTest {
 
     /** A sequence case's logits: N rows of T tokens of C, rebuilt from the generator spec. */
     public static double[][][] tokens(GoldenCase c) {
