@@ -8,6 +8,7 @@ import dev.xent.core.Reduction;
 import dev.xent.report.SummaryJson;
 import dev.xent.spark.Evaluation;
 import dev.xent.spark.EvaluationResult;
+import dev.xent.spark.ExtraFigures;
 import dev.xent.spark.InputColumns;
 import dev.xent.spark.InputSchemaException;
 import dev.xent.spark.RowPolicy;
@@ -109,6 +110,18 @@ public final class EvaluateCommand implements Callable<Integer> {
             + " partitions first (default: 0, keep the input's).")
     int partitions;
 
+    @Option(names = "--metrics", defaultValue = "false", description = "Also gather accuracy, top-k accuracy, mean "
+            + "entropy and expected calibration error (15 bins) in the same scan (default: ${DEFAULT-VALUE}).")
+    boolean metrics;
+
+    @Option(names = "--top-k", paramLabel = "K", defaultValue = "5", description = "k of the top-k accuracy "
+            + "(default: ${DEFAULT-VALUE}).")
+    int topK;
+
+    @Option(names = "--per-class", defaultValue = "false", description = "Also gather each target class's rows, loss "
+            + "sum and mean (default: ${DEFAULT-VALUE}).")
+    boolean perClass;
+
     @Option(names = "--on-invalid", paramLabel = "POLICY", defaultValue = "fail", description = "fail: stop at the "
             + "first invalid row and name it (as PyTorch raises); quarantine: write invalid rows with a reason to "
             + "DIR/rejected and go on (default: ${DEFAULT-VALUE}).")
@@ -193,6 +206,7 @@ public final class EvaluateCommand implements Callable<Integer> {
                     .rowPolicy(policy)
                     .logitsEncoding(encoding())
                     .sequenceCounts(bytesColumn, wordsColumn)
+                    .figures(figures())
                     .singleFileReader(f -> inputFormat.reader(spark).schema(schemaSource.schema()).load(f));
             InputColumns columns = evaluation.checkColumns();
             checkClasses(evaluation, columns, options);
@@ -246,6 +260,13 @@ public final class EvaluateCommand implements Callable<Integer> {
         }
         return String.format(Locale.ROOT, "xent: %d rows = %d scored + %d ignored + %d rejected, in %.1f s "
                 + "(%.0f rows/s)", rows, total.scored(), total.ignored(), total.rejected(), seconds, rows / seconds);
+    }
+
+    private ExtraFigures figures() {
+        if (topK < 1) {
+            throw new UsageException("--top-k: expected at least 1 but got " + topK);
+        }
+        return new ExtraFigures(metrics, topK, perClass);
     }
 
     private LogitsEncoding encoding() {

@@ -136,6 +136,14 @@ public final class ExactSum implements Serializable {
         return roundToDouble(exactScaledValue());
     }
 
+    /** The exact sum as a BigDecimal, or null when it is not finite. */
+    java.math.BigDecimal exactValue() {
+        if (nanCount > 0 || positiveInfinities > 0 || negativeInfinities > 0) {
+            return null;
+        }
+        return new java.math.BigDecimal(exactScaledValue()).multiply(new java.math.BigDecimal(Double.MIN_VALUE));
+    }
+
     /** The exact sum divided by 2^-1074, an integer (finite values only). */
     BigInteger exactScaledValue() {
         BigInteger acc = BigInteger.ZERO;

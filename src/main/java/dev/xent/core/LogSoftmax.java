@@ -65,6 +65,26 @@ public final class LogSoftmax {
         return out;
     }
 
+    /**
+     * A row's log-probabilities for its {@link InputKind}: the log-softmax of logits, log-probabilities as they are
+     * (a copy), or the natural log of probabilities.
+     */
+    public static double[] logProbabilities(double[] x, InputKind kind) {
+        switch (kind) {
+            case LOGITS:
+                return of(x);
+            case LOG_PROBABILITIES:
+                return x.clone();
+            default: {
+                double[] out = new double[x.length];
+                for (int c = 0; c < x.length; c++) {
+                    out[c] = Math.log(x[c]);
+                }
+                return out;
+            }
+        }
+    }
+
     /** The log-softmax of a float row, computed in double. */
     public static double[] of(float[] x) {
         double m = max(x);

@@ -44,7 +44,7 @@ public final class LossState implements Serializable {
 
     private final Targets targets;
     private final boolean smoothed;
-    private static final byte FORMAT_VERSION = 3;
+    private static final byte FORMAT_VERSION = 5;
 
     private ExactSum lossSum = new ExactSum();
     private ExactSum smoothingSum = new ExactSum();
@@ -55,6 +55,9 @@ public final class LossState implements Serializable {
     private long nonFinite;
     private long nonFiniteInputs;
     private SequenceStats sequenceStats;
+    private SpreadSums spread = new SpreadSums();
+    private ClassificationStats classification;
+    private PerClassStats perClass;
 
     /**
      * An empty state.
@@ -96,6 +99,7 @@ public final class LossState implements Serializable {
         count(loss);
         lossSum.add(loss);
         normalizer.add(normalizerShare);
+        spread.add(loss, normalizerShare);
     }
 
     /**
@@ -110,6 +114,7 @@ public final class LossState implements Serializable {
         lossSum.add(targetTerm);
         smoothingSum.add(smoothingTerm);
         normalizer.add(normalizerShare);
+        spread.add(targetTerm + smoothingTerm, normalizerShare);
     }
 
     private void count(double loss) {
@@ -133,6 +138,28 @@ public final class LossState implements Serializable {
             sequenceStats = new SequenceStats();
         }
         return sequenceStats;
+    }
+
+    /** Starts gathering classification figures (accuracy, top-k, entropy, ECE); see {@link ClassificationStats}. */
+    public LossState withClassification(int topK) {
+        classification = new ClassificationStats(topK);
+        return this;
+    }
+
+    /** Starts gathering a per-class breakdown; see {@link PerClassStats}. */
+    public LossState withPerClass() {
+        perClass = new PerClassStats();
+        return this;
+    }
+
+    /** The classification figures, or null when not gathered. */
+    public ClassificationStats classification() {
+        return classification;
+    }
+
+    /** The per-class breakdown, or null when not gathered. */
+    public PerClassStats perClass() {
+        return perClass;
     }
 
     /** True when rows were sequences of tokens. */
@@ -164,6 +191,16 @@ public final class LossState implements Serializable {
         rejected += other.rejected;
         nonFinite += other.nonFinite;
         nonFiniteInputs += other.nonFiniteInputs;
+        spread.merge(other.spread);
+        if (other.classification != null) {
+            classification = classification == null ? new ClassificationStats(other.classification.topK())
+                    : classification;
+            classification.merge(other.classification);
+        }
+        if (other.perClass != null) {
+            perClass = perClass == null ? new PerClassStats() : perClass;
+            perClass.merge(other.perClass);
+        }
         if (other.sequenceStats != null) {
             sequenceStats().merge(other.sequenceStats);
         }
@@ -195,6 +232,15 @@ public final class LossState implements Serializable {
             lossSum.writeTo(out);
             smoothingSum.writeTo(out);
             normalizer.writeTo(out);
+            spread.writeTo(out);
+            out.writeBoolean(classification != null);
+            if (classification != null) {
+                classification.writeTo(out);
+            }
+            out.writeBoolean(perClass != null);
+            if (perClass != null) {
+                perClass.writeTo(out);
+            }
             out.writeBoolean(sequenceStats != null);
             if (sequenceStats != null) {
                 sequenceStats.writeTo(out);
@@ -232,6 +278,13 @@ public final class LossState implements Serializable {
             s.lossSum = ExactSum.readFrom(in);
             s.smoothingSum = ExactSum.readFrom(in);
             s.normalizer = ExactSum.readFrom(in);
+            s.spread = SpreadSums.readFrom(in);
+            if (in.readBoolean()) {
+                s.classification = ClassificationStats.readFrom(in);
+            }
+            if (in.readBoolean()) {
+                s.perClass = PerClassStats.readFrom(in);
+            }
             if (in.readBoolean()) {
                 s.sequenceStats = SequenceStats.readFrom(in);
             }
@@ -269,6 +322,14 @@ public final class LossState implements Serializable {
             default:
                 throw new IllegalArgumentException("reduction none gives one loss per row, not a single value");
         }
+    }
+
+    /**
+     * The standard error of {@link #mean()}, from the spread of the scored rows' losses (see {@link SpreadSums});
+     * NaN for fewer than two scored rows or a non-finite mean.
+     */
+    public double standardError() {
+        return spread.standardError(mean(), scored, weightSum());
     }
 
     /** The normalizer of the mean: the sum of target-class weights, or the row count for probability targets. */

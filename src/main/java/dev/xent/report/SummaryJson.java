@@ -8,7 +8,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.xent.core.CrossEntropyOptions;
+import dev.xent.core.ClassificationStats;
 import dev.xent.core.LossState;
+import dev.xent.core.PerClassStats;
 import dev.xent.core.SequenceStats;
 import dev.xent.spark.EvaluationResult;
 import java.math.BigDecimal;
@@ -59,6 +61,7 @@ public final class SummaryJson {
         root.put("non_finite", total.nonFinite());
         root.put("non_finite_inputs", total.nonFiniteInputs());
         putLanguageModel(root, total);
+        putClassification(root, total, options);
         if (!result.groups().isEmpty()) {
             ArrayNode groups = root.putArray("groups");
             for (EvaluationResult.Group g : result.groups()) {
@@ -67,6 +70,7 @@ public final class SummaryJson {
                 g.key().forEach((k, v) -> key.set(k, toNode(v)));
                 putFigures(node, g.state());
                 putLanguageModel(node, g.state());
+                putClassification(node, g.state(), options);
             }
         }
         return root;
@@ -75,6 +79,7 @@ public final class SummaryJson {
     private static void putFigures(ObjectNode node, LossState s) {
         node.set("mean", number(s.mean()));
         node.set("sum", number(s.sum()));
+        node.set("standard_error", number(s.standardError()));
         node.put("rows", s.rows());
         node.put("scored", s.scored());
         node.put("ignored", s.ignored());
@@ -109,6 +114,41 @@ public final class SummaryJson {
         if (q.words() > 0) {
             lm.put("words", q.words());
             lm.set("bits_per_word", number(s.sum() / (ln2 * q.words())));
+        }
+    }
+
+    /** Accuracy, top-k, entropy and calibration, and the per-class breakdown, when they were gathered. */
+    private static void putClassification(ObjectNode node, LossState s, CrossEntropyOptions options) {
+        ClassificationStats c = s.classification();
+        if (c != null) {
+            ObjectNode m = node.putObject("metrics");
+            m.put("rows", c.rows());
+            m.set("accuracy", number(c.accuracy()));
+            m.put("top_k", c.topK());
+            m.set("top_k_accuracy", number(c.topKAccuracy()));
+            m.set("mean_entropy", number(c.meanEntropy()));
+            m.set("expected_calibration_error", number(c.expectedCalibrationError()));
+            ArrayNode bins = m.putArray("calibration_bins");
+            for (int b = 0; b < ClassificationStats.BINS; b++) {
+                ObjectNode bin = bins.addObject();
+                bin.set("from", number((double) b / ClassificationStats.BINS));
+                bin.set("to", number((double) (b + 1) / ClassificationStats.BINS));
+                bin.put("rows", c.binRows(b));
+                bin.set("accuracy", number(c.binRows(b) == 0 ? Double.NaN : (double) c.binCorrect(b) / c.binRows(b)));
+                bin.set("mean_confidence", number(c.binRows(b) == 0 ? Double.NaN : c.binMeanConfidence(b)));
+            }
+        }
+        PerClassStats p = s.perClass();
+        if (p != null) {
+            ArrayNode classes = node.putArray("per_class");
+            p.rowsByClass().forEach((target, rows) -> {
+                ObjectNode row = classes.addObject();
+                double sum = p.lossSum(target);
+                row.put("class", target);
+                row.put("rows", rows);
+                row.set("sum", number(sum));
+                row.set("mean", number(sum / (rows * options.weightOf(target))));
+            });
         }
     }
 

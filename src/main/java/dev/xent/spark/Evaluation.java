@@ -39,6 +39,7 @@ public final class Evaluation {
     private RowPolicy policy = RowPolicy.FAIL;
     private LogitsEncoding encoding;
     private String bytesColumn;
+    private ExtraFigures figures = ExtraFigures.NONE;
     private String wordsColumn;
     private Function<String, Dataset<Row>> singleFileReader;
 
@@ -98,6 +99,12 @@ public final class Evaluation {
     public Evaluation sequenceCounts(String bytes, String words) {
         this.bytesColumn = bytes;
         this.wordsColumn = words;
+        return this;
+    }
+
+    /** Figures to gather in the same scan beyond the loss (class-index rows). */
+    public Evaluation figures(ExtraFigures extra) {
+        this.figures = Objects.requireNonNull(extra, "figures");
         return this;
     }
 
@@ -161,6 +168,11 @@ public final class Evaluation {
     /** Runs the evaluation: one scan. */
     public EvaluationResult run() {
         InputColumns columns = checkColumns();
+        if (figures.any() && (columns.isSequence() || columns.targets() != LossState.Targets.CLASS_INDEX)) {
+            throw new InputSchemaException("accuracy, calibration and per-class figures need one class-index "
+                    + "target per row, but column '" + columns.targetName() + "' holds "
+                    + (columns.isSequence() ? "sequences" : "probabilities"));
+        }
         int classes = classes(columns);
         if (classes == 0 && options.classes() == 0) {
             // No row has logits: any row there is must be invalid; C = 1 lets the scan say so (or count it).
@@ -171,7 +183,8 @@ public final class Evaluation {
 
     private EvaluationResult scan(InputColumns columns, int kernelClasses, int reportedClasses) {
         Dataset<Row> data = partitions > 0 ? input.repartition(partitions) : input;
-        Column state = XentFunctions.exactState(columns, options, kernelClasses, policy).as("__xent_state");
+        Column state = XentFunctions.exactState(columns, options, kernelClasses, policy, figures)
+                .as("__xent_state");
         Column count = functions.count(functions.lit(1)).as("__xent_count");
         EvaluationResult result;
         long read = 0;

@@ -3,6 +3,7 @@ package dev.xent.spark;
 import dev.xent.core.CrossEntropy;
 import dev.xent.core.CrossEntropyOptions;
 import dev.xent.core.InvalidRowException;
+import dev.xent.core.LogSoftmax;
 import dev.xent.core.LogitsEncoding;
 import dev.xent.core.LossState;
 import dev.xent.core.NonFiniteValues;
@@ -31,6 +32,7 @@ public final class LossAggregator<O> extends Aggregator<EvaluationRow, LossState
     private final LossState.Targets targets;
     private final RowPolicy policy;
     private final LogitsEncoding encoding;
+    private ExtraFigures figures = ExtraFigures.NONE;
     private final Encoder<O> outputEncoder;
     private final boolean returnsBytes;
     private transient CrossEntropy kernel;
@@ -70,7 +72,41 @@ public final class LossAggregator<O> extends Aggregator<EvaluationRow, LossState
 
     @Override
     public LossState zero() {
-        return LossState.of(options, targets);
+        LossState state = LossState.of(options, targets);
+        if (figures.classification()) {
+            state.withClassification(figures.topK());
+        }
+        if (figures.perClass()) {
+            state.withPerClass();
+        }
+        return state;
+    }
+
+    /** Also gathers these figures (class-index rows only); returns this. */
+    public LossAggregator<O> withFigures(ExtraFigures extra) {
+        this.figures = extra;
+        return this;
+    }
+
+    /** Classification figures and the per-class breakdown of one scored class-index row. */
+    private void addFigures(LossState state, CrossEntropy k, double[] logits, long target) {
+        if (!figures.any() || k.isIgnored(target)) {
+            return;
+        }
+        if (figures.classification()) {
+            state.classification().add(LogSoftmax.logProbabilities(logits, options.inputKind()), (int) target);
+        }
+        if (figures.perClass()) {
+            state.perClass().add((int) target, k.loss(logits, target));
+        }
+    }
+
+    private static double[] widen(float[] x) {
+        double[] d = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            d[i] = x[i];
+        }
+        return d;
     }
 
     /** A language-model row: its tokens go in all or nothing, and the row into the sequence statistics. */
@@ -160,8 +196,12 @@ public final class LossAggregator<O> extends Aggregator<EvaluationRow, LossState
             }
             if (row.getFloatLogits() != null) {
                 k.add(state, row.getFloatLogits(), target);
+                if (figures.any()) {
+                    addFigures(state, k, widen(row.getFloatLogits()), target);
+                }
             } else {
                 k.add(state, row.getDoubleLogits(), target);
+                addFigures(state, k, row.getDoubleLogits(), target);
             }
         } else if (row.getFloatLogits() != null) {
             k.add(state, row.getFloatLogits(), row.getProbabilities());

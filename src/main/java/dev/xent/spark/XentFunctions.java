@@ -66,8 +66,14 @@ public final class XentFunctions {
     /** As {@link #aggregate}, returning the exact state's bytes ({@link dev.xent.core.LossState#fromBytes}). */
     public static Column exactState(InputColumns input, CrossEntropyOptions options, int classes,
             RowPolicy policy) {
+        return exactState(input, options, classes, policy, ExtraFigures.NONE);
+    }
+
+    /** {@link #exactState} that also gathers {@code figures}. */
+    public static Column exactState(InputColumns input, CrossEntropyOptions options, int classes,
+            RowPolicy policy, ExtraFigures figures) {
         LossAggregator<byte[]> aggregator = LossAggregator.exact(options, classes, input.targets(), policy,
-                input.encoding());
+                input.encoding()).withFigures(figures);
         return functions.udaf(aggregator, Encoders.bean(EvaluationRow.class)).apply(input.aggregateInputs());
     }
 

@@ -121,6 +121,19 @@ class ExactSumTest {
     }
 
     @Test
+    void exactValueIsTheExactSum() {
+        // A bug found: the scale 2^-1074 was once taken from Double.toString (4.9E-324) and was 0.8% off.
+        List<Double> values = List.of(0.1, 1e-300, -7.25, Double.MIN_VALUE, 3e200);
+        ExactSum s = new ExactSum();
+        BigDecimal expected = BigDecimal.ZERO;
+        for (double v : values) {
+            s.add(v);
+            expected = expected.add(new BigDecimal(v));
+        }
+        assertEquals(0, expected.compareTo(s.exactValue()));
+    }
+
+    @Test
     void roundsTiesToEven() {
         // 2^53 + 1 is a tie between 2^53 and 2^53 + 2: even wins.
         assertEquals(0x1p53, sumOf(List.of(0x1p53, 1.0)), 0.0);
