@@ -6,7 +6,9 @@ import java.util.Map;
 /**
  * The Spark settings of a run. The master is {@code --master}, else the one spark-submit set, else {@code local[*]}.
  * Local runs (any {@code local...} master) bind the driver to the loopback address and run without the web UI,
- * so nothing listens beyond this machine; {@code --conf} settings come last and win.
+ * so nothing listens beyond this machine. On a cluster, when this JVM runs xent's vector kernel, executors get
+ * the same {@code --add-modules jdk.incubator.vector} (unless {@code spark.executor.extraJavaOptions} is given).
+ * {@code --conf} settings come last and win.
  */
 final class SparkSettings {
     private SparkSettings() {
@@ -24,6 +26,9 @@ final class SparkSettings {
             settings.put("spark.ui.enabled", "false");
         }
         settings.put("spark.ui.showConsoleProgress", "true");
+        if (!master.startsWith("local") && ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
+            settings.put("spark.executor.extraJavaOptions", "--add-modules=jdk.incubator.vector");
+        }
         settings.putAll(userConf);
         return settings;
     }

@@ -197,5 +197,11 @@ class ReliabilityTest {
         assertFalse(submitted.containsKey("spark.master"), "spark-submit's master is kept");
         assertFalse(submitted.containsKey("spark.driver.bindAddress"));
         assertEquals("true", SparkSettings.of(null, null, Map.of("spark.ui.enabled", "true")).get("spark.ui.enabled"));
+        Map<String, String> cluster = SparkSettings.of("spark://cluster:7077", null, Map.of());
+        assertEquals(ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent(),
+                "--add-modules=jdk.incubator.vector".equals(cluster.get("spark.executor.extraJavaOptions")),
+                "executors get the vector module when the driver has it");
+        assertEquals("-Dx=1", SparkSettings.of("spark://c:7077", null, Map.of("spark.executor.extraJavaOptions",
+                "-Dx=1")).get("spark.executor.extraJavaOptions"), "the user's setting wins");
     }
 }
