@@ -5,6 +5,7 @@ import dev.xent.core.InputKind;
 import dev.xent.core.InvalidRowException;
 import dev.xent.core.LogitsEncoding;
 import dev.xent.core.Reduction;
+import dev.xent.report.HtmlReport;
 import dev.xent.report.SummaryJson;
 import dev.xent.spark.Evaluation;
 import dev.xent.spark.EvaluationResult;
@@ -122,6 +123,11 @@ public final class EvaluateCommand implements Callable<Integer> {
             + "sum and mean (default: ${DEFAULT-VALUE}).")
     boolean perClass;
 
+    @Option(names = "--report", defaultValue = "false", description = "Also write DIR/report.html: one self-contained "
+            + "page with the summary, loss histogram and quantiles, best and worst classes, groups and a reliability "
+            + "diagram (turns on --metrics and --per-class for class-index rows) (default: ${DEFAULT-VALUE}).")
+    boolean report;
+
     @Option(names = "--on-invalid", paramLabel = "POLICY", defaultValue = "fail", description = "fail: stop at the "
             + "first invalid row and name it (as PyTorch raises); quarantine: write invalid rows with a reason to "
             + "DIR/rejected and go on (default: ${DEFAULT-VALUE}).")
@@ -206,9 +212,12 @@ public final class EvaluateCommand implements Callable<Integer> {
                     .rowPolicy(policy)
                     .logitsEncoding(encoding())
                     .sequenceCounts(bytesColumn, wordsColumn)
-                    .figures(figures())
                     .singleFileReader(f -> inputFormat.reader(spark).schema(schemaSource.schema()).load(f));
+            if (report && output == null) {
+                throw new UsageException("--report writes DIR/report.html: give --output DIR");
+            }
             InputColumns columns = evaluation.checkColumns();
+            evaluation.figures(figures(columns));
             checkClasses(evaluation, columns, options);
             EvaluationResult result;
             if (options.reduction() == Reduction.NONE) {
@@ -221,6 +230,9 @@ public final class EvaluateCommand implements Callable<Integer> {
             }
             String summary = SummaryJson.text(SummaryJson.of(result, options, inputInfo(inputFormat),
                     columnInfo()));
+            if (report) {
+                folder.writeText("report.html", HtmlReport.of(result, options, inputInfo(inputFormat), columnInfo()));
+            }
             out.print(summary);
             out.flush();
             if (folder != null) {
@@ -262,11 +274,15 @@ public final class EvaluateCommand implements Callable<Integer> {
                 + "(%.0f rows/s)", rows, total.scored(), total.ignored(), total.rejected(), seconds, rows / seconds);
     }
 
-    private ExtraFigures figures() {
+    /** The figures asked for; a report adds what it shows, where the rows allow it. */
+    private ExtraFigures figures(InputColumns columns) {
         if (topK < 1) {
             throw new UsageException("--top-k: expected at least 1 but got " + topK);
         }
-        return new ExtraFigures(metrics, topK, perClass);
+        boolean classIndexRows = !columns.isSequence()
+                && columns.targets() == dev.xent.core.LossState.Targets.CLASS_INDEX;
+        boolean forReport = report && classIndexRows;
+        return new ExtraFigures(metrics || forReport, topK, perClass || forReport, report && !columns.isSequence());
     }
 
     private LogitsEncoding encoding() {

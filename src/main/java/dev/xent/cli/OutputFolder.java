@@ -26,6 +26,7 @@ final class OutputFolder {
         try {
             Path path = new Path(dir);
             this.fs = path.getFileSystem(hadoop);
+            this.fs.setWriteChecksum(false); // no .crc files beside summary.json and report.html
             this.target = fs.makeQualified(path);
         } catch (IOException e) {
             throw new UsageException("--output: cannot use " + dir + ": " + e.getMessage());

@@ -44,7 +44,7 @@ public final class LossState implements Serializable {
 
     private final Targets targets;
     private final boolean smoothed;
-    private static final byte FORMAT_VERSION = 5;
+    private static final byte FORMAT_VERSION = 6;
 
     private ExactSum lossSum = new ExactSum();
     private ExactSum smoothingSum = new ExactSum();
@@ -58,6 +58,7 @@ public final class LossState implements Serializable {
     private SpreadSums spread = new SpreadSums();
     private ClassificationStats classification;
     private PerClassStats perClass;
+    private LossHistogram histogram;
 
     /**
      * An empty state.
@@ -100,6 +101,9 @@ public final class LossState implements Serializable {
         lossSum.add(loss);
         normalizer.add(normalizerShare);
         spread.add(loss, normalizerShare);
+        if (histogram != null) {
+            histogram.add(loss);
+        }
     }
 
     /**
@@ -115,6 +119,9 @@ public final class LossState implements Serializable {
         smoothingSum.add(smoothingTerm);
         normalizer.add(normalizerShare);
         spread.add(targetTerm + smoothingTerm, normalizerShare);
+        if (histogram != null) {
+            histogram.add(targetTerm + smoothingTerm);
+        }
     }
 
     private void count(double loss) {
@@ -150,6 +157,17 @@ public final class LossState implements Serializable {
     public LossState withPerClass() {
         perClass = new PerClassStats();
         return this;
+    }
+
+    /** Starts gathering a histogram of the scored rows' losses; see {@link LossHistogram}. */
+    public LossState withHistogram() {
+        histogram = new LossHistogram();
+        return this;
+    }
+
+    /** The loss histogram, or null when not gathered. */
+    public LossHistogram histogram() {
+        return histogram;
     }
 
     /** The classification figures, or null when not gathered. */
@@ -201,6 +219,10 @@ public final class LossState implements Serializable {
             perClass = perClass == null ? new PerClassStats() : perClass;
             perClass.merge(other.perClass);
         }
+        if (other.histogram != null) {
+            histogram = histogram == null ? new LossHistogram() : histogram;
+            histogram.merge(other.histogram);
+        }
         if (other.sequenceStats != null) {
             sequenceStats().merge(other.sequenceStats);
         }
@@ -240,6 +262,10 @@ public final class LossState implements Serializable {
             out.writeBoolean(perClass != null);
             if (perClass != null) {
                 perClass.writeTo(out);
+            }
+            out.writeBoolean(histogram != null);
+            if (histogram != null) {
+                histogram.writeTo(out);
             }
             out.writeBoolean(sequenceStats != null);
             if (sequenceStats != null) {
@@ -284,6 +310,9 @@ public final class LossState implements Serializable {
             }
             if (in.readBoolean()) {
                 s.perClass = PerClassStats.readFrom(in);
+            }
+            if (in.readBoolean()) {
+                s.histogram = LossHistogram.readFrom(in);
             }
             if (in.readBoolean()) {
                 s.sequenceStats = SequenceStats.readFrom(in);

@@ -168,7 +168,8 @@ public final class Evaluation {
     /** Runs the evaluation: one scan. */
     public EvaluationResult run() {
         InputColumns columns = checkColumns();
-        if (figures.any() && (columns.isSequence() || columns.targets() != LossState.Targets.CLASS_INDEX)) {
+        if ((figures.any() || figures.histogram()) && columns.isSequence()
+                || figures.any() && columns.targets() != LossState.Targets.CLASS_INDEX) {
             throw new InputSchemaException("accuracy, calibration and per-class figures need one class-index "
                     + "target per row, but column '" + columns.targetName() + "' holds "
                     + (columns.isSequence() ? "sequences" : "probabilities"));

@@ -79,6 +79,9 @@ public final class LossAggregator<O> extends Aggregator<EvaluationRow, LossState
         if (figures.perClass()) {
             state.withPerClass();
         }
+        if (figures.histogram()) {
+            state.withHistogram();
+        }
         return state;
     }
 
