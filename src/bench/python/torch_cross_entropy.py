@@ -16,7 +16,7 @@ import torch.nn.functional as F
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--elements", type=int, default=4096000)
-    parser.add_argument("--classes", type=int, nargs="+", default=[1000, 32000])
+    parser.add_argument("--classes", type=int, nargs="+", default=[1000, 32000, 128000, 256000])
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--warmup", type=int, default=3)
     args = parser.parse_args()

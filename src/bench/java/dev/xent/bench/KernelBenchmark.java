@@ -33,7 +33,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 public class KernelBenchmark {
-    @Param({"1000", "32000"})
+    @Param({"1000", "32000", "128000", "256000"})
     public int classes;
 
     @Param({"vector", "scalar"})
