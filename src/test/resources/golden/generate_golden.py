@@ -13,6 +13,7 @@ Files (JSON lines, one case per line), beside this script:
   log_softmax.jsonl  torch.log_softmax and torch.logsumexp of single rows, extremes and masks included.
   sequences.jsonl  language-model rows: K-dimensional calls cross_entropy(x.permute(0, 2, 1), y) on (N, T, C)
                 logits, with the per-sequence means and the sequence-weighted figures torch gives.
+  large_vocab.jsonl  C = 128,000 and 256,000 (language-model vocabularies), a few rows each, every option kind.
   half_precision.jsonl  float16 and bfloat16 logits as the bytes torch writes (hex, one string per row), with
                 torch's float64 cross-entropy of the upcast values.
   errors.jsonl  inputs PyTorch refuses, with its exception type and message; and the documented deviations
@@ -507,6 +508,34 @@ def half_precision_cases():
     return cases
 
 
+def large_vocab_cases():
+    """A few rows of C = 128,000 and 256,000 logits, with and without weights and label smoothing."""
+    cases = []
+    for k, (cols, rows, eps, weighted) in enumerate([(128000, 3, 0.0, False), (128000, 2, 0.1, True),
+                                                      (256000, 2, 0.0, True), (256000, 2, 0.05, False)]):
+        r = random.Random(880000 + k)
+        case = {"name": "large-vocab-%d-%d" % (cols, k), "classes": cols, "ignore_index": -100,
+                "label_smoothing": eps, "input_kind": "logits",
+                "target": [r.randrange(cols) for _ in range(rows)],
+                "logits_gen": {"seed": r.getrandbits(63), "rows": rows, "cols": cols, "shape": "irwin",
+                               "scale": 4.0, "peak": 12.0}}
+        if weighted:
+            case["weight_gen"] = {"seed": r.getrandbits(63), "rows": 1, "cols": cols, "shape": "uniform",
+                                  "scale": 0.9}
+            case["weight_offset"] = 1.0
+        cases.append(case)
+    out = []
+    for case in cases:
+        w = weight_from(case)
+        for_torch = dict(case)
+        for_torch.pop("weight_gen", None)
+        for_torch["weight"] = enc_list(w) if w is not None else None
+        result = expect(for_torch)
+        case["expected"] = result["expected"]
+        out.append(case)
+    return out
+
+
 def sequence_cases():
     """(N, T, C) logits from a generator spec (token t of row i is generated row i*T + t), explicit targets."""
     cases = []
@@ -550,7 +579,8 @@ def sequence_cases():
 
 def compute_all():
     files = {"random.jsonl": [], "named.jsonl": [], "errors.jsonl": [], "log_softmax.jsonl": log_softmax_cases(),
-             "half_precision.jsonl": half_precision_cases(), "sequences.jsonl": sequence_cases()}
+             "half_precision.jsonl": half_precision_cases(), "sequences.jsonl": sequence_cases(),
+             "large_vocab.jsonl": large_vocab_cases()}
     for case in random_cases():
         w = case.pop("_weight_values", None)
         stored = dict(case)

@@ -43,6 +43,12 @@ class GoldenConformanceTest {
     }
 
     @TestFactory
+    Stream<DynamicTest> largeVocabularyCases() {
+        return GoldenCase.load("large_vocab.jsonl").stream()
+                .map(c -> DynamicTest.dynamicTest(c.name, () -> check(c)));
+    }
+
+    @TestFactory
     Stream<DynamicTest> errorCases() {
         return GoldenCase.load("errors.jsonl").stream()
                 .map(c -> DynamicTest.dynamicTest(c.name, () -> checkRefused(c)));
