@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 @Command(name = "xent", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "PyTorch-exact cross-entropy evaluation on Apache Spark.",
         subcommands = {EvaluateCommand.class})
-public final class Main implements Runnable {
+public final class Main implements java.util.concurrent.Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -43,9 +43,12 @@ public final class Main implements Runnable {
         return cli.execute(args);
     }
 
+    /** {@code xent} without a command: the usage, on standard error, and exit code 2. */
     @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+    public Integer call() {
+        spec.commandLine().getErr().println("xent: give a command, for example 'xent evaluate --input PATH'");
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return ExitCode.BAD_INPUT;
     }
 
     /** The version from the jar's manifest, else "development". */

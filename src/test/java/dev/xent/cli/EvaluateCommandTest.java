@@ -168,6 +168,14 @@ class EvaluateCommandTest {
     }
 
     @Test
+    void noCommandIsAUsageError() {
+        CliRun run = CliRun.of();
+        assertEquals(2, run.exitCode, run.toString());
+        assertTrue(run.err.contains("evaluate"), run.err);
+        assertEquals(0, CliRun.of("--version").exitCode);
+    }
+
+    @Test
     void helpListsEveryOptionWithItsDefault() {
         CliRun run = CliRun.of("evaluate", "--help");
         assertEquals(0, run.exitCode);
