@@ -20,11 +20,8 @@ public final class SequenceLoss {
         checkShape(tokens == null ? -1 : tokens.length, targets);
         LossState s = LossState.of(options, LossState.Targets.CLASS_INDEX);
         for (int t = 0; t < tokens.length; t++) {
-            try {
-                kernel.add(s, tokens[t], targets[t]);
-            } catch (InvalidRowException e) {
-                throw new InvalidRowException(e.reason(), "token " + t + ": " + e.detail());
-            }
+            int token = t;
+            atToken(t, () -> kernel.add(s, tokens[token], targets[token]));
         }
         return s;
     }
@@ -34,13 +31,19 @@ public final class SequenceLoss {
         checkShape(tokens == null ? -1 : tokens.length, targets);
         LossState s = LossState.of(options, LossState.Targets.CLASS_INDEX);
         for (int t = 0; t < tokens.length; t++) {
-            try {
-                kernel.add(s, tokens[t], targets[t]);
-            } catch (InvalidRowException e) {
-                throw new InvalidRowException(e.reason(), "token " + t + ": " + e.detail());
-            }
+            int token = t;
+            atToken(t, () -> kernel.add(s, tokens[token], targets[token]));
         }
         return s;
+    }
+
+    /** Runs one token's step, naming the token in any invalid-row error. */
+    private static void atToken(int t, Runnable step) {
+        try {
+            step.run();
+        } catch (InvalidRowException e) {
+            throw new InvalidRowException(e.reason(), "token " + t + ": " + e.detail());
+        }
     }
 
     /** The per-token losses ({@code reduction='none'}): 0 for ignored tokens. */
@@ -48,11 +51,8 @@ public final class SequenceLoss {
         checkShape(tokens == null ? -1 : tokens.length, targets);
         double[] out = new double[tokens.length];
         for (int t = 0; t < tokens.length; t++) {
-            try {
-                out[t] = kernel.loss(tokens[t], targets[t]);
-            } catch (InvalidRowException e) {
-                throw new InvalidRowException(e.reason(), "token " + t + ": " + e.detail());
-            }
+            int token = t;
+            atToken(t, () -> out[token] = kernel.loss(tokens[token], targets[token]));
         }
         return out;
     }
