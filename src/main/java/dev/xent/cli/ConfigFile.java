@@ -5,7 +5,6 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
@@ -75,10 +74,5 @@ final class ConfigFile implements CommandLine.IDefaultValueProvider {
         }
         String key = key((OptionSpec) arg);
         return key == null ? null : properties.getProperty(key);
-    }
-
-    /** The keys given, for tests and messages. */
-    List<String> keys() {
-        return List.copyOf(new TreeSet<>(properties.stringPropertyNames()));
     }
 }

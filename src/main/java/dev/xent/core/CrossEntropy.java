@@ -119,36 +119,42 @@ public final class CrossEntropy {
         return smoothing == 0.0 ? nll : keep * nll + smoothingTerm;
     }
 
-    /** Adds a class-index row to {@code state} (made by {@link LossState#of}): ignored, or scored. */
-    public void add(LossState state, double[] row, long target) {
+    /**
+     * Adds a class-index row to {@code state} (made by {@link LossState#of}): ignored, or scored. Returns the row's
+     * loss, as {@link #loss(double[], long)} gives it ({@code 0.0} for an ignored row).
+     */
+    public double add(LossState state, double[] row, long target) {
         checkRow(row);
         if (isIgnored(target)) {
             state.addIgnored();
-            return;
+            return 0.0;
         }
         int y = checkTarget(target);
         evaluate(row, y);
-        addScored(state, y);
+        return addScored(state, y);
     }
 
     /** {@link #add(LossState, double[], long)} for a float row. */
-    public void add(LossState state, float[] row, long target) {
+    public double add(LossState state, float[] row, long target) {
         checkRow(row);
         if (isIgnored(target)) {
             state.addIgnored();
-            return;
+            return 0.0;
         }
         int y = checkTarget(target);
         evaluate(row, y);
-        addScored(state, y);
+        return addScored(state, y);
     }
 
-    private void addScored(LossState state, int y) {
+    /** Adds the row just evaluated; returns its loss. */
+    private double addScored(LossState state, int y) {
         if (smoothing == 0.0) {
             state.add(nll, weightOf(y));
-        } else {
-            state.add(keep * nll, smoothingTerm, weightOf(y));
+            return nll;
         }
+        double targetTerm = keep * nll;
+        state.add(targetTerm, smoothingTerm, weightOf(y));
+        return targetTerm + smoothingTerm;
     }
 
     /** Sets {@link #nll} and, with label smoothing, {@link #smoothingTerm} for a valid row and target. */

@@ -229,11 +229,6 @@ public final class LossState implements Serializable {
         return this;
     }
 
-    /** A copy with the same sums and counts. */
-    public LossState copy() {
-        return new LossState(targets, smoothed).merge(this);
-    }
-
     private String describe() {
         return targets + (smoothed ? " targets with label smoothing" : " targets");
     }

@@ -40,6 +40,7 @@ public final class Evaluation {
     private LogitsEncoding encoding;
     private String bytesColumn;
     private ExtraFigures figures = ExtraFigures.NONE;
+    private Integer firstRowClasses;
     private String wordsColumn;
     private Function<String, Dataset<Row>> singleFileReader;
 
@@ -156,13 +157,19 @@ public final class Evaluation {
         return known > 0 ? known : firstRowClasses(columns);
     }
 
-    /** The length of the first row that has logits (0 when none has); a small job reading one row. */
+    /**
+     * The length of the first row that has logits (0 when none has): a small job reading one row, run once per
+     * evaluation (checks, per-row losses, the scan and error naming all ask for it).
+     */
     public int firstRowClasses(InputColumns columns) {
-        List<Row> first = input.where(columns.logitsLength().gt(0))
-                .select(columns.logitsLength())
-                .limit(1)
-                .collectAsList();
-        return first.isEmpty() ? 0 : Math.max(0, first.get(0).getInt(0));
+        if (firstRowClasses == null) {
+            List<Row> first = input.where(columns.logitsLength().gt(0))
+                    .select(columns.logitsLength())
+                    .limit(1)
+                    .collectAsList();
+            firstRowClasses = first.isEmpty() ? 0 : Math.max(0, first.get(0).getInt(0));
+        }
+        return firstRowClasses;
     }
 
     /** Runs the evaluation: one scan. */

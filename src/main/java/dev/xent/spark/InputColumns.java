@@ -137,10 +137,6 @@ public final class InputColumns {
         return targetName;
     }
 
-    public LogitsType logitsType() {
-        return logitsType;
-    }
-
     public LossState.Targets targets() {
         return targets;
     }

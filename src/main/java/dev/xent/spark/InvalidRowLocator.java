@@ -45,13 +45,7 @@ final class InvalidRowLocator {
     /** {@code "<identity>: <reason>"} for the first invalid row, or null when none is found. */
     String describeFirstInvalidRow() {
         if (!idColumns.isEmpty()) {
-            List<Column> select = new ArrayList<>();
-            for (String id : idColumns) {
-                select.add(col(InputColumns.quote(id)));
-            }
-            select.add(problem.as("__xent_problem"));
-            Row row = first(input.select(select.toArray(new Column[0])));
-            return row == null ? null : "row " + values(row, idColumns) + ": " + row.getString(idColumns.size());
+            return firstNamedBy(idColumns);
         }
         if (input.inputFiles().length > 0 && singleFileReader != null) {
             Row bad = first(input.select(functions.input_file_name(), problem.as("__xent_problem")));
@@ -69,13 +63,18 @@ final class InvalidRowLocator {
                 shown.add(f.name());
             }
         }
+        return firstNamedBy(shown);
+    }
+
+    /** The first invalid row named by the values of {@code names}: {@code "row {a=1, b=x}: <reason>"}, or null. */
+    private String firstNamedBy(List<String> names) {
         List<Column> select = new ArrayList<>();
-        for (String name : shown) {
+        for (String name : names) {
             select.add(col(InputColumns.quote(name)));
         }
         select.add(problem.as("__xent_problem"));
         Row row = first(input.select(select.toArray(new Column[0])));
-        return row == null ? null : "row " + values(row, shown) + ": " + row.getString(shown.size());
+        return row == null ? null : "row " + values(row, names) + ": " + row.getString(names.size());
     }
 
     private Row first(Dataset<Row> withProblem) {

@@ -91,8 +91,8 @@ public final class LossAggregator<O> extends Aggregator<EvaluationRow, LossState
         return this;
     }
 
-    /** Classification figures and the per-class breakdown of one scored class-index row. */
-    private void addFigures(LossState state, CrossEntropy k, double[] logits, long target) {
+    /** Classification figures and the per-class breakdown of one class-index row, given its loss. */
+    private void addFigures(LossState state, CrossEntropy k, double[] logits, long target, double loss) {
         if (!figures.any() || k.isIgnored(target)) {
             return;
         }
@@ -100,7 +100,7 @@ public final class LossAggregator<O> extends Aggregator<EvaluationRow, LossState
             state.classification().add(LogSoftmax.logProbabilities(logits, options.inputKind()), (int) target);
         }
         if (figures.perClass()) {
-            state.perClass().add((int) target, k.loss(logits, target));
+            state.perClass().add((int) target, loss);
         }
     }
 
@@ -198,13 +198,13 @@ public final class LossAggregator<O> extends Aggregator<EvaluationRow, LossState
                 throw new InvalidRowException(InvalidRowException.Reason.NULL_TARGET, "target is null");
             }
             if (row.getFloatLogits() != null) {
-                k.add(state, row.getFloatLogits(), target);
+                double loss = k.add(state, row.getFloatLogits(), target);
                 if (figures.any()) {
-                    addFigures(state, k, widen(row.getFloatLogits()), target);
+                    addFigures(state, k, widen(row.getFloatLogits()), target, loss);
                 }
             } else {
-                k.add(state, row.getDoubleLogits(), target);
-                addFigures(state, k, row.getDoubleLogits(), target);
+                double loss = k.add(state, row.getDoubleLogits(), target);
+                addFigures(state, k, row.getDoubleLogits(), target, loss);
             }
         } else if (row.getFloatLogits() != null) {
             k.add(state, row.getFloatLogits(), row.getProbabilities());

@@ -31,9 +31,7 @@ final class RowLossFunction implements UDF2<Object, Object, Double> {
 
     @Override
     public Double call(Object logitsValue, Object targetValue) {
-        double[] logits = logitsValue instanceof byte[] && encoding != null
-                ? RowValues.doubles(encoding.decode((byte[]) logitsValue), "logits")
-                : RowValues.doubles(logitsValue, "logits");
+        double[] logits = RowValues.doubles(logitsValue, "logits", encoding);
         CrossEntropy kernel = kernel(logits);
         if (targetValue instanceof Number) {
             return kernel.loss(logits, RowValues.classIndex(targetValue));

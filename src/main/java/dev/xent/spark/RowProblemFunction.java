@@ -45,13 +45,11 @@ final class RowProblemFunction implements UDF2<Object, Object, String> {
     public String call(Object logits, Object target) {
         try {
             if (isSequence(logits, target)) {
-                sequenceLoss.check(logits, target);
+                sequenceLoss.call(logits, target);
                 return null;
             }
             if (rejectNonFinite) {
-                double[] x = logits instanceof byte[] && encoding != null
-                        ? RowValues.doubles(encoding.decode((byte[]) logits), "logits")
-                        : RowValues.doubles(logits, "logits");
+                double[] x = RowValues.doubles(logits, "logits", encoding);
                 double[] p = target instanceof Number ? null : RowValues.doubles(target, "probabilities");
                 if (NonFiniteValues.any(x) || NonFiniteValues.any(p)) {
                     return NON_FINITE;

@@ -1,6 +1,7 @@
 package dev.xent.spark;
 
 import dev.xent.core.InvalidRowException;
+import dev.xent.core.LogitsEncoding;
 import org.apache.spark.ml.linalg.Vector;
 
 /**
@@ -12,6 +13,14 @@ import org.apache.spark.ml.linalg.Vector;
  */
 final class RowValues {
     private RowValues() {
+    }
+
+    /** {@link #doubles(Object, String)}, with binary values decoded as {@code encoding} (when not null). */
+    static double[] doubles(Object value, String what, LogitsEncoding encoding) {
+        if (value instanceof byte[] && encoding != null) {
+            return doubles(encoding.decode((byte[]) value), what);
+        }
+        return doubles(value, what);
     }
 
     /** The values of an array-like input as doubles, or null for null. */

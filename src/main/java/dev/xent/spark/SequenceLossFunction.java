@@ -34,11 +34,6 @@ final class SequenceLossFunction implements UDF2<Object, Object, double[]> {
         return loss.none(tokens, targets);
     }
 
-    /** The row's loss state, for checks: throws what {@link #call} throws. */
-    void check(Object logitsValue, Object targetValue) {
-        call(logitsValue, targetValue);
-    }
-
     static double[][] tokens(Object value) {
         if (value == null) {
             return null;
