@@ -188,6 +188,9 @@ public final class EvaluateCommand implements Callable<Integer> {
             if (partitions < 0) {
                 throw new UsageException("--partitions: expected 0 or more but got " + partitions);
             }
+            if (report && output == null) {
+                throw new UsageException("--report writes DIR/report.html: give --output DIR");
+            }
             RejectionLimit limit = RejectionLimit.parse(maxRejected);
             RowPolicy policy = rowPolicy(limit);
             if (policy.rejectsAny() && output == null) {
@@ -213,17 +216,13 @@ public final class EvaluateCommand implements Callable<Integer> {
                     .logitsEncoding(encoding())
                     .sequenceCounts(bytesColumn, wordsColumn)
                     .singleFileReader(f -> inputFormat.reader(spark).schema(schemaSource.schema()).load(f));
-            if (report && output == null) {
-                throw new UsageException("--report writes DIR/report.html: give --output DIR");
-            }
             InputColumns columns = evaluation.checkColumns();
             evaluation.figures(figures(columns));
             checkClasses(evaluation, columns, options);
-            EvaluationResult result;
             if (options.reduction() == Reduction.NONE) {
                 writeRows(evaluation, folder.staged("rows"), rowsFormat);
             }
-            result = evaluation.run();
+            EvaluationResult result = evaluation.run();
             limit.check(result.total());
             if (policy.rejectsAny() && result.total().rejected() > 0) {
                 writeRejected(spark, evaluation, folder.staged("rejected"), rowsFormat, result.total().rejected());

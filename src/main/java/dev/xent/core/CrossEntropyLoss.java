@@ -25,13 +25,7 @@ public final class CrossEntropyLoss {
         checkBatch(rows.length, targets.length);
         double[] out = new double[rows.length];
         CrossEntropy kernel = kernel(rows);
-        for (int i = 0; i < rows.length; i++) {
-            try {
-                out[i] = kernel.loss(rows[i], targets[i]);
-            } catch (InvalidRowException e) {
-                throw e.atRow("row " + i);
-            }
-        }
+        eachRow(rows.length, i -> out[i] = kernel.loss(rows[i], targets[i]));
         return out;
     }
 
@@ -40,13 +34,7 @@ public final class CrossEntropyLoss {
         checkBatch(rows.length, targets.length);
         LossState state = LossState.of(options, LossState.Targets.CLASS_INDEX);
         CrossEntropy kernel = kernel(rows);
-        for (int i = 0; i < rows.length; i++) {
-            try {
-                kernel.add(state, rows[i], targets[i]);
-            } catch (InvalidRowException e) {
-                throw e.atRow("row " + i);
-            }
-        }
+        eachRow(rows.length, i -> kernel.add(state, rows[i], targets[i]));
         return state;
     }
 
@@ -61,13 +49,7 @@ public final class CrossEntropyLoss {
         checkProbabilityTargetsAllowed();
         double[] out = new double[rows.length];
         CrossEntropy kernel = kernel(rows);
-        for (int i = 0; i < rows.length; i++) {
-            try {
-                out[i] = kernel.loss(rows[i], probabilities[i]);
-            } catch (InvalidRowException e) {
-                throw e.atRow("row " + i);
-            }
-        }
+        eachRow(rows.length, i -> out[i] = kernel.loss(rows[i], probabilities[i]));
         return out;
     }
 
@@ -77,19 +59,24 @@ public final class CrossEntropyLoss {
         checkProbabilityTargetsAllowed();
         LossState state = LossState.of(options, LossState.Targets.PROBABILITIES);
         CrossEntropy kernel = kernel(rows);
-        for (int i = 0; i < rows.length; i++) {
-            try {
-                kernel.add(state, rows[i], probabilities[i]);
-            } catch (InvalidRowException e) {
-                throw e.atRow("row " + i);
-            }
-        }
+        eachRow(rows.length, i -> kernel.add(state, rows[i], probabilities[i]));
         return state;
     }
 
     /** The options' reduction ({@code sum} or {@code mean}) of a batch with probability targets. */
     public double reduce(double[][] rows, double[][] probabilities) {
         return state(rows, probabilities).reduce(options.reduction());
+    }
+
+    /** Runs {@code step} for rows 0..n-1 in order, naming the row in any invalid-row error. */
+    private static void eachRow(int n, java.util.function.IntConsumer step) {
+        for (int i = 0; i < n; i++) {
+            try {
+                step.accept(i);
+            } catch (InvalidRowException e) {
+                throw e.atRow("row " + i);
+            }
+        }
     }
 
     private void checkProbabilityTargetsAllowed() {

@@ -135,39 +135,8 @@ public final class LossAggregator<O> extends Aggregator<EvaluationRow, LossState
 
     @Override
     public LossState reduce(LossState state, EvaluationRow row) {
-        if (row.getBinaryLogits() != null) {
-            try {
-                row.setFloatLogits(encoding.decode(row.getBinaryLogits()));
-            } catch (InvalidRowException e) {
-                if (!policy.rejectInvalid()) {
-                    throw e;
-                }
-                reject(state);
-                return state;
-            }
-        }
-        if (row.getFloatSequence() != null || row.getDoubleSequence() != null || row.getTargetSequence() != null) {
-            try {
-                addSequence(state, row);
-            } catch (InvalidRowException e) {
-                if (!policy.rejectInvalid()) {
-                    throw e;
-                }
-                reject(state);
-            }
-            return state;
-        }
-        boolean nonFinite = NonFiniteValues.any(row.getFloatLogits()) || NonFiniteValues.any(row.getDoubleLogits())
-                || NonFiniteValues.any(row.getProbabilities());
-        if (nonFinite) {
-            state.addNonFiniteInput();
-            if (policy.rejectNonFinite()) {
-                reject(state);
-                return state;
-            }
-        }
         try {
-            add(state, row);
+            addRow(state, row);
         } catch (InvalidRowException e) {
             if (!policy.rejectInvalid()) {
                 throw e;
@@ -175,6 +144,27 @@ public final class LossAggregator<O> extends Aggregator<EvaluationRow, LossState
             reject(state);
         }
         return state;
+    }
+
+    /** Adds one row of any kind; an invalid row throws before it adds anything. */
+    private void addRow(LossState state, EvaluationRow row) {
+        if (row.getBinaryLogits() != null) {
+            row.setFloatLogits(encoding.decode(row.getBinaryLogits()));
+        }
+        if (row.getFloatSequence() != null || row.getDoubleSequence() != null || row.getTargetSequence() != null) {
+            addSequence(state, row);
+            return;
+        }
+        boolean nonFinite = NonFiniteValues.any(row.getFloatLogits()) || NonFiniteValues.any(row.getDoubleLogits())
+                || NonFiniteValues.any(row.getProbabilities());
+        if (nonFinite) {
+            state.addNonFiniteInput();
+            if (policy.rejectNonFinite()) {
+                reject(state);
+                return;
+            }
+        }
+        add(state, row);
     }
 
     private void reject(LossState state) {
