@@ -1,6 +1,9 @@
 package dev.xent.core;
 
-/** Whether a row holds a NaN or an infinity (a {@code -inf} mask counts: it is not a finite logit). */
+/**
+ * Whether a row holds a NaN or an infinity (a {@code -inf} mask counts: it is not a finite logit), checked on
+ * {@link SumExp#best()}.
+ */
 public final class NonFiniteValues {
     private NonFiniteValues() {
     }
@@ -10,11 +13,7 @@ public final class NonFiniteValues {
         if (x == null) {
             return false;
         }
-        boolean any = false;
-        for (float v : x) {
-            any |= !(Math.abs(v) <= Float.MAX_VALUE);
-        }
-        return any;
+        return SumExp.best().anyNonFinite(x);
     }
 
     /** True when any value is NaN or ±infinity; false for an empty or null row. */
@@ -22,10 +21,6 @@ public final class NonFiniteValues {
         if (x == null) {
             return false;
         }
-        boolean any = false;
-        for (double v : x) {
-            any |= !(Math.abs(v) <= Double.MAX_VALUE);
-        }
-        return any;
+        return SumExp.best().anyNonFinite(x);
     }
 }

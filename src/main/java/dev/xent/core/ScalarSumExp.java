@@ -16,6 +16,24 @@ final class ScalarSumExp extends SumExp {
     }
 
     @Override
+    public boolean anyNonFinite(float[] x) {
+        boolean any = false;
+        for (float v : x) {
+            any |= !(Math.abs(v) <= Float.MAX_VALUE);
+        }
+        return any;
+    }
+
+    @Override
+    public boolean anyNonFinite(double[] x) {
+        boolean any = false;
+        for (double v : x) {
+            any |= !(Math.abs(v) <= Double.MAX_VALUE);
+        }
+        return any;
+    }
+
+    @Override
     public double max(double[] x) {
         double m = Double.NEGATIVE_INFINITY;
         for (double v : x) {

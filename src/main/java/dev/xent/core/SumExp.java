@@ -84,6 +84,12 @@ public abstract class SumExp {
     /** {@link #shiftedLogProbabilities(double[], double, double, double[])} of a float row. */
     public abstract void shiftedLogProbabilities(float[] x, double m, double logSum, double[] out);
 
+    /** True when any value is NaN or ±infinity; false for an empty row. */
+    public abstract boolean anyNonFinite(float[] x);
+
+    /** True when any value is NaN or ±infinity; false for an empty row. */
+    public abstract boolean anyNonFinite(double[] x);
+
     /** {@code sum_c a_c} over the first {@code n} values ({@code +0.0} when {@code n = 0}). */
     public abstract double sum(double[] a, int n);
 

@@ -26,6 +26,8 @@ final class VectorSumExp extends SumExp {
     private static final VectorSpecies<Float> F = VectorSpecies.of(float.class,
             VectorShape.forBitSize(D.vectorBitSize() / 2));
     private static final int L = D.length();
+    /** Floats at the full preferred width (twice {@link #F}'s lanes), where nothing is widened. */
+    private static final VectorSpecies<Float> WIDE = FloatVector.SPECIES_PREFERRED;
 
     VectorSumExp() {
         if (L < 2) {
@@ -36,6 +38,45 @@ final class VectorSumExp extends SumExp {
     @Override
     public String name() {
         return "vector(" + L + " x double)";
+    }
+
+    /** {@code v - v} is 0 for a finite value and NaN for NaN or ±infinity; the lane sums stay NaN once they are. */
+    @Override
+    public boolean anyNonFinite(float[] x) {
+        int n = x.length;
+        int i = 0;
+        float s = 0f;
+        if (n >= WIDE.length()) {
+            FloatVector acc = FloatVector.zero(WIDE);
+            for (int bound = WIDE.loopBound(n); i < bound; i += WIDE.length()) {
+                FloatVector v = FloatVector.fromArray(WIDE, x, i);
+                acc = acc.add(v.sub(v));
+            }
+            s = acc.reduceLanes(VectorOperators.ADD);
+        }
+        for (; i < n; i++) {
+            s += x[i] - x[i];
+        }
+        return Float.isNaN(s);
+    }
+
+    @Override
+    public boolean anyNonFinite(double[] x) {
+        int n = x.length;
+        int i = 0;
+        double s = 0.0;
+        if (n >= L) {
+            DoubleVector acc = DoubleVector.zero(D);
+            for (int bound = D.loopBound(n); i < bound; i += L) {
+                DoubleVector v = DoubleVector.fromArray(D, x, i);
+                acc = acc.add(v.sub(v));
+            }
+            s = acc.reduceLanes(VectorOperators.ADD);
+        }
+        for (; i < n; i++) {
+            s += x[i] - x[i];
+        }
+        return Double.isNaN(s);
     }
 
     @Override

@@ -12,11 +12,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * One evaluation of a DataFrame of model outputs: check the columns, learn C, then one aggregation scan that yields
@@ -191,22 +197,42 @@ public final class Evaluation {
 
     private EvaluationResult scan(InputColumns columns, int kernelClasses, int reportedClasses) {
         Dataset<Row> data = partitions > 0 ? input.repartition(partitions) : input;
-        Column state = XentFunctions.exactState(columns, options, kernelClasses, policy, figures)
-                .as("__xent_state");
-        Column count = functions.count(functions.lit(1)).as("__xent_count");
+        LossAggregator<byte[]> aggregator = LossAggregator.exact(options, kernelClasses, columns.targets(), policy,
+                columns.encoding()).withFigures(figures);
+        List<Column> scanned = new ArrayList<>();
+        groupBy.forEach(n -> scanned.add(col(InputColumns.quote(n))));
+        scanned.addAll(List.of(columns.aggregateInputs()));
+        Dataset<Row> rows = data.select(scanned.toArray(new Column[0]));
+        StructType partialSchema = new StructType();
+        DataType[] keyTypes = new DataType[groupBy.size()];
+        for (int i = 0; i < keyTypes.length; i++) {
+            StructField key = rows.schema().fields()[i];
+            keyTypes[i] = key.dataType();
+            partialSchema = partialSchema.add(groupBy.get(i), key.dataType(), key.nullable());
+        }
+        partialSchema = partialSchema.add("__xent_state", DataTypes.BinaryType).add("__xent_count",
+                DataTypes.LongType);
+        JavaRDD<Row> partial = rows.queryExecution().toRdd().toJavaRDD()
+                .mapPartitions(new PartitionScan(aggregator, keyTypes));
         EvaluationResult result;
         long read = 0;
         try {
             if (groupBy.isEmpty()) {
-                Row row = data.agg(state, count).collectAsList().get(0);
+                // One state per partition, merged pairwise in a tree (on the executors when there are many).
+                Row row = partial.treeAggregate(RowFactory.create(aggregator.zero().toBytes(), 0L),
+                        Evaluation::mergePartials, Evaluation::mergePartials, 2);
                 read = row.getLong(1);
                 result = new EvaluationResult(LossState.fromBytes((byte[]) row.get(0)), reportedClasses, List.of());
             } else {
+                Dataset<Row> partials = input.sparkSession().createDataFrame(partial, partialSchema);
+                Column state = functions.udaf(new StateMerge(aggregator), Encoders.BINARY())
+                        .apply(col("__xent_state")).as("__xent_state");
+                Column count = functions.sum("__xent_count").as("__xent_count");
                 Column[] keys = groupBy.stream().map(n -> col(InputColumns.quote(n))).toArray(Column[]::new);
-                List<Row> rows = data.groupBy(keys).agg(state, count).orderBy(keys).collectAsList();
+                List<Row> grouped = partials.groupBy(keys).agg(state, count).orderBy(keys).collectAsList();
                 LossState total = LossState.of(options, columns.targets());
                 List<EvaluationResult.Group> groups = new ArrayList<>();
-                for (Row row : rows) {
+                for (Row row : grouped) {
                     Map<String, Object> key = new LinkedHashMap<>();
                     for (int i = 0; i < groupBy.size(); i++) {
                         key.put(groupBy.get(i), row.get(i));
@@ -228,6 +254,12 @@ public final class Evaluation {
                     + total.rows());
         }
         return result;
+    }
+
+    /** Two partial results ({@code [state bytes, rows read]}) merged into one. */
+    private static Row mergePartials(Row a, Row b) {
+        LossState merged = LossState.fromBytes((byte[]) a.get(0)).merge(LossState.fromBytes((byte[]) b.get(0)));
+        return RowFactory.create(merged.toBytes(), a.getLong(1) + b.getLong(1));
     }
 
     /**
@@ -265,14 +297,25 @@ public final class Evaluation {
                         + "'; name the columns to keep with --id-cols. Schema: " + InputColumns.describe(input.schema()));
             }
         }
-        keep.add((columns.isSequence()
-                ? functions.udf(new SequenceLossFunction(options, classes),
-                        org.apache.spark.sql.types.DataTypes.createArrayType(
-                                org.apache.spark.sql.types.DataTypes.DoubleType, false))
-                : XentFunctions.lossFunction(options, classes, encoding))
-                .apply(columns.logitsArray(), columns.target()).as("loss"));
+        DataType[] keptTypes = new DataType[keep.size()];
+        StructType schema = new StructType();
+        Dataset<Row> kept = input.select(keep.toArray(new Column[0]));
+        for (int i = 0; i < keptTypes.length; i++) {
+            StructField f = kept.schema().fields()[i];
+            keptTypes[i] = f.dataType();
+            schema = schema.add(f);
+        }
+        schema = schema.add("loss", columns.isSequence()
+                ? DataTypes.createArrayType(DataTypes.DoubleType, false) : DataTypes.DoubleType, false);
+        keep.add(columns.logitsArray());
+        keep.add(columns.target());
         Dataset<Row> data = partitions > 0 ? input.repartition(partitions) : input;
-        return data.select(keep.toArray(new Column[0]));
+        PartitionLosses losses = new PartitionLosses(keptTypes, columns.logitsType(),
+                columns.targets() == LossState.Targets.PROBABILITIES && !columns.isSequence(),
+                new RowLossFunction(options, classes, encoding), new SequenceLossFunction(options, classes));
+        JavaRDD<Row> rows = data.select(keep.toArray(new Column[0])).queryExecution().toRdd().toJavaRDD()
+                .mapPartitions(losses);
+        return input.sparkSession().createDataFrame(rows, schema);
     }
 
     /**

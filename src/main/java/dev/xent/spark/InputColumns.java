@@ -129,6 +129,11 @@ public final class InputColumns {
                 + "array<double> of probabilities. Schema: " + describe(schema));
     }
 
+    /** How the logits are stored. */
+    public LogitsType logitsType() {
+        return logitsType;
+    }
+
     public String logitsName() {
         return logitsName;
     }

@@ -31,8 +31,12 @@ final class RowLossFunction implements UDF2<Object, Object, Double> {
 
     @Override
     public Double call(Object logitsValue, Object targetValue) {
+        if (logitsValue instanceof float[] && targetValue instanceof Number) { // float rows are not widened first
+            float[] logits = (float[]) logitsValue;
+            return kernel(logits.length).loss(logits, RowValues.classIndex(targetValue));
+        }
         double[] logits = RowValues.doubles(logitsValue, "logits", encoding);
-        CrossEntropy kernel = kernel(logits);
+        CrossEntropy kernel = kernel(logits == null ? 0 : logits.length);
         if (targetValue instanceof Number) {
             return kernel.loss(logits, RowValues.classIndex(targetValue));
         }
@@ -43,8 +47,9 @@ final class RowLossFunction implements UDF2<Object, Object, Double> {
         return kernel.loss(logits, probabilities);
     }
 
-    private CrossEntropy kernel(double[] logits) {
-        int c = classes > 0 ? classes : (logits == null ? 1 : Math.max(1, logits.length));
+    /** The kernel for C, else for rows of {@code length} values (0: a null row). */
+    private CrossEntropy kernel(int length) {
+        int c = classes > 0 ? classes : Math.max(1, length);
         if (kernels == null) {
             kernels = new HashMap<>();
         }

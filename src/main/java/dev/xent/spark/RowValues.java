@@ -3,10 +3,11 @@ package dev.xent.spark;
 import dev.xent.core.InvalidRowException;
 import dev.xent.core.LogitsEncoding;
 import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.sql.catalyst.util.ArrayData;
 
 /**
  * Converts the values a Spark UDF receives (a Scala {@code Seq} of boxed numbers, an MLlib {@code Vector}, a
- * primitive array) into {@code double[]}, and class indices into {@code long}. A null element or a value that is
+ * primitive array), and Spark's internal arrays, into {@code double[]}, and class indices into {@code long}. A null element or a value that is
  * not a number makes the row invalid, unless the row also holds a NaN: then its loss is NaN whatever the null
  * stands for, and the null reads as 0, as in the aggregate (see {@code InputColumns.hasNullElement}). A null array
  * gives null.
@@ -32,12 +33,7 @@ final class RowValues {
             return (double[]) value;
         }
         if (value instanceof float[]) {
-            float[] f = (float[]) value;
-            double[] d = new double[f.length];
-            for (int i = 0; i < f.length; i++) {
-                d[i] = f[i];
-            }
-            return d;
+            return widen((float[]) value);
         }
         if (value instanceof Vector) {
             return ((Vector) value).toArray();
@@ -65,6 +61,48 @@ final class RowValues {
         }
         throw new IllegalArgumentException(what + ": expected an array of numbers or a vector, got "
                 + value.getClass().getName());
+    }
+
+    /**
+     * The values of a Spark internal array of {@code float} or {@code double} ({@code isFloat} says which), read
+     * without boxing; nulls as in {@link #doubles(Object, String)}: a null element makes the row invalid unless the
+     * row holds a NaN (then it reads as 0). A null array gives null.
+     */
+    static double[] doubles(ArrayData values, boolean isFloat, String what) {
+        if (values == null) {
+            return null;
+        }
+        double[] out = isFloat ? widen(values.toFloatArray()) : values.toDoubleArray();
+        for (int i = 0; i < out.length; i++) {
+            if (values.isNullAt(i)) {
+                for (double v : out) {
+                    if (Double.isNaN(v)) {
+                        return out;
+                    }
+                }
+                throw new InvalidRowException(InvalidRowException.Reason.NULL_LOGITS,
+                        what + " hold a null or non-numeric element at position " + i);
+            }
+        }
+        return out;
+    }
+
+    /** The float values of a Spark internal array when it holds no null element, else null. */
+    static float[] floatsWithoutNull(ArrayData values) {
+        for (int i = 0; i < values.numElements(); i++) {
+            if (values.isNullAt(i)) {
+                return null;
+            }
+        }
+        return values.toFloatArray();
+    }
+
+    private static double[] widen(float[] f) {
+        double[] d = new double[f.length];
+        for (int i = 0; i < f.length; i++) {
+            d[i] = f[i];
+        }
+        return d;
     }
 
     /** A class index from an integral value. */

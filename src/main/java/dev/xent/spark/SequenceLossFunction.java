@@ -4,6 +4,7 @@ import dev.xent.core.CrossEntropyOptions;
 import dev.xent.core.InvalidRowException;
 import dev.xent.core.SequenceLoss;
 import org.apache.spark.sql.api.java.UDF2;
+import org.apache.spark.sql.catalyst.util.ArrayData;
 
 /**
  * PyTorch's per-token losses of a language-model row ({@code reduction='none'} of a K-dimensional call):
@@ -24,8 +25,11 @@ final class SequenceLossFunction implements UDF2<Object, Object, double[]> {
 
     @Override
     public double[] call(Object logitsValue, Object targetValue) {
-        double[][] tokens = tokens(logitsValue);
-        long[] targets = targets(targetValue);
+        return losses(tokens(logitsValue), targets(targetValue));
+    }
+
+    /** The per-token losses of a row already read into arrays (null for a null column). */
+    double[] losses(double[][] tokens, long[] targets) {
         if (loss == null) {
             int c = classes > 0 ? classes
                     : tokens != null && tokens.length > 0 && tokens[0] != null ? Math.max(1, tokens[0].length) : 1;
@@ -49,6 +53,35 @@ final class SequenceLossFunction implements UDF2<Object, Object, double[]> {
             }
         }
         return out;
+    }
+
+    /** The tokens of Spark's internal {@code array<array<float|double>>}, without boxing. */
+    static double[][] tokens(ArrayData value, boolean isFloat) {
+        if (value == null) {
+            return null;
+        }
+        double[][] out = new double[value.numElements()][];
+        for (int t = 0; t < out.length; t++) {
+            try {
+                out[t] = value.isNullAt(t) ? null : RowValues.doubles(value.getArray(t), isFloat, "logits");
+            } catch (InvalidRowException e) {
+                throw new InvalidRowException(e.reason(), "token " + t + ": " + e.detail());
+            }
+        }
+        return out;
+    }
+
+    /** The targets of Spark's internal {@code array<bigint>}. */
+    static long[] targets(ArrayData value) {
+        if (value == null) {
+            return null;
+        }
+        for (int t = 0; t < value.numElements(); t++) {
+            if (value.isNullAt(t)) {
+                throw new InvalidRowException(InvalidRowException.Reason.NULL_TARGET, "token " + t + ": target is null");
+            }
+        }
+        return value.toLongArray();
     }
 
     static long[] targets(Object value) {

@@ -121,6 +121,14 @@ class SumExpTest {
                 x[at] = f[at]; // keep the float and double rows the same values
             }
             String where = "trial " + trial + " (n = " + n + ")";
+            boolean nonFinite = false;
+            for (double e : x) {
+                nonFinite |= Double.isNaN(e) || Double.isInfinite(e);
+            }
+            assertEquals(nonFinite, s.anyNonFinite(x), where + " scalar anyNonFinite");
+            assertEquals(nonFinite, v.anyNonFinite(x), where + " vector anyNonFinite");
+            assertEquals(nonFinite, s.anyNonFinite(f), where + " scalar anyNonFinite (float)");
+            assertEquals(nonFinite, v.anyNonFinite(f), where + " vector anyNonFinite (float)");
             double m = s.max(x);
             assertEquals(Double.doubleToRawLongBits(m), Double.doubleToRawLongBits(v.max(x)), where + " max");
             assertEquals(Double.doubleToRawLongBits(s.max(f)), Double.doubleToRawLongBits(v.max(f)), where);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.xent.core.CrossEntropy;
 import dev.xent.core.CrossEntropyLoss;
 import dev.xent.core.CrossEntropyOptions;
 import dev.xent.core.InvalidRowException;
@@ -92,8 +93,16 @@ class EvaluationTest {
         for (Frames.Logits kind : Frames.Logits.values()) {
             for (DataType t : List.of(DataTypes.ByteType, DataTypes.ShortType, DataTypes.IntegerType,
                     DataTypes.LongType)) {
-                EvaluationResult result = Evaluation.of(Frames.withClassTargets(x, y, kind, t)).options(o).run();
+                Evaluation evaluation = Evaluation.of(Frames.withClassTargets(x, y, kind, t)).options(o);
+                EvaluationResult result = evaluation.run();
                 String what = kind + "/" + t.simpleString();
+                List<Row> rows = evaluation.perRowLosses().orderBy("id").collectAsList();
+                CrossEntropy kernel = new CrossEntropy(o, c);
+                for (int i = 0; i < n; i++) {
+                    assertEquals(Double.doubleToRawLongBits(kernel.loss(x[i], y[i])),
+                            Double.doubleToRawLongBits(rows.get(i).getDouble(rows.get(i).fieldIndex("loss"))),
+                            what + " row " + i);
+                }
                 assertEquals(Double.doubleToRawLongBits(expected.mean()),
                         Double.doubleToRawLongBits(result.total().mean()), what);
                 assertEquals(Double.doubleToRawLongBits(expected.sum()),
@@ -120,10 +129,17 @@ class EvaluationTest {
         Dataset<Row> df = Frames.withProbabilityTargets(x, p, Frames.Logits.FLOAT_ARRAY);
         for (Dataset<Row> input : List.of(df, df.withColumn("target",
                 df.col("target").cast("array<float>")))) {
-            EvaluationResult result = Evaluation.of(input).options(o).run();
+            Evaluation evaluation = Evaluation.of(input).options(o);
+            EvaluationResult result = evaluation.run();
             assertEquals(LossState.Targets.PROBABILITIES, result.total().targets());
             assertEquals(Double.doubleToRawLongBits(expected.mean()),
                     Double.doubleToRawLongBits(result.total().mean()));
+            List<Row> rows = evaluation.perRowLosses().orderBy("id").collectAsList();
+            CrossEntropy kernel = new CrossEntropy(o, 4);
+            for (int i = 0; i < 50; i++) {
+                assertEquals(Double.doubleToRawLongBits(kernel.loss(x[i], p[i])),
+                        Double.doubleToRawLongBits(rows.get(i).getDouble(rows.get(i).fieldIndex("loss"))), "row " + i);
+            }
         }
     }
 
@@ -247,6 +263,25 @@ class EvaluationTest {
         InvalidRowException e = assertThrows(InvalidRowException.class,
                 () -> Evaluation.of(df).idColumns(List.of("id")).run());
         assertTrue(e.getMessage().startsWith("row {id=1}: "), e.getMessage());
+    }
+
+    /** Per-row losses read Spark's arrays directly: a null element is named; with a NaN beside it, the loss is NaN. */
+    @Test
+    void perRowLossesNameANullElementOnFloatAndDoubleArrays() {
+        for (String type : List.of("float", "double")) {
+            Dataset<Row> df = SharedSpark.get().sql("SELECT id, CAST(logits AS array<" + type + ">) AS logits, "
+                    + "target FROM VALUES (0L, array(1.0D, 2.0D, 3.0D), 2L), (1L, array(1.0D, 2.0D, NULL), 1L), "
+                    + "(2L, array(CAST('NaN' AS DOUBLE), NULL, 0D), 0L) AS t(id, logits, target)");
+            Evaluation bad = Evaluation.of(df.where("id <= 1")).idColumns(List.of("id"));
+            Exception failure = assertThrows(Exception.class, () -> bad.perRowLosses().collectAsList());
+            assertEquals("row {id=1}: logits hold a null or non-numeric element at position 2",
+                    bad.nameInvalidRow(failure).getMessage(), type);
+            assertNotEquals(null, Evaluation.findInvalidRow(failure), type + ": the core's error is the cause");
+            List<Row> rows = Evaluation.of(df.where("id <> 1")).perRowLosses().orderBy("id").collectAsList();
+            assertEquals(Double.doubleToRawLongBits(new CrossEntropy(CrossEntropyOptions.defaults(), 3)
+                    .loss(new double[] {1, 2, 3}, 2)), Double.doubleToRawLongBits(rows.get(0).getDouble(2)), type);
+            assertTrue(Double.isNaN(rows.get(1).getDouble(2)), type + ": NaN beside a null");
+        }
     }
 
     @Test

@@ -1,0 +1,99 @@
+package dev.xent.spark;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.catalyst.CatalystTypeConverters;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.util.ArrayData;
+import org.apache.spark.sql.types.DataType;
+import scala.Function1;
+
+/**
+ * The per-row losses ({@code reduction='none'}) of one partition: each row (Spark's internal form: the columns
+ * kept, then the logits as {@link InputColumns#logitsArray()} gives them, then {@link InputColumns#target()}) gives
+ * the kept values and its loss, a {@code double} ({@link RowLossFunction}) or, for a language-model row, the
+ * per-token {@code array<double>} ({@link SequenceLossFunction}). Logits are read from Spark's arrays without
+ * boxing. An invalid row throws the core's {@link dev.xent.core.InvalidRowException}.
+ */
+final class PartitionLosses implements FlatMapFunction<Iterator<InternalRow>, Row> {
+    private static final long serialVersionUID = 1L;
+
+    private final DataType[] keptTypes;
+    private final InputColumns.LogitsType logitsType;
+    private final RowLossFunction rowLoss;
+    private final SequenceLossFunction sequenceLoss;
+    private final boolean probabilityTargets;
+
+    /** {@code probabilityTargets}: the target column is {@code array<double>}, else a {@code bigint} index. */
+    PartitionLosses(DataType[] keptTypes, InputColumns.LogitsType logitsType, boolean probabilityTargets,
+            RowLossFunction rowLoss, SequenceLossFunction sequenceLoss) {
+        this.keptTypes = keptTypes.clone();
+        this.probabilityTargets = probabilityTargets;
+        this.logitsType = logitsType;
+        this.rowLoss = rowLoss;
+        this.sequenceLoss = sequenceLoss;
+    }
+
+    @Override
+    public Iterator<Row> call(Iterator<InternalRow> rows) {
+        List<Function1<Object, Object>> toExternal = new ArrayList<>();
+        for (DataType t : keptTypes) {
+            toExternal.add(CatalystTypeConverters.createToScalaConverter(t));
+        }
+        int logits = keptTypes.length;
+        int target = logits + 1;
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return rows.hasNext();
+            }
+
+            @Override
+            public Row next() {
+                InternalRow row = rows.next();
+                Object[] fields = new Object[keptTypes.length + 1];
+                for (int k = 0; k < keptTypes.length; k++) {
+                    fields[k] = toExternal.get(k).apply(row.get(k, keptTypes[k]));
+                }
+                fields[keptTypes.length] = loss(row, logits, target);
+                return RowFactory.create(fields);
+            }
+        };
+    }
+
+    private Object loss(InternalRow row, int logits, int target) {
+        ArrayData values = row.isNullAt(logits) || logitsType == InputColumns.LogitsType.BINARY ? null
+                : row.getArray(logits);
+        switch (logitsType) {
+            case FLOAT_SEQUENCE:
+            case DOUBLE_SEQUENCE:
+                double[][] tokens = SequenceLossFunction.tokens(values,
+                        logitsType == InputColumns.LogitsType.FLOAT_SEQUENCE);
+                return sequenceLoss.losses(tokens,
+                        SequenceLossFunction.targets(row.isNullAt(target) ? null : row.getArray(target)));
+            case BINARY:
+                return rowLoss.call(row.isNullAt(logits) ? null : row.getBinary(logits), targetValue(row, target));
+            case FLOAT_ARRAY:
+                float[] floats = values == null ? null : RowValues.floatsWithoutNull(values);
+                if (floats != null) {
+                    return rowLoss.call(floats, targetValue(row, target));
+                }
+                return rowLoss.call(RowValues.doubles(values, true, "logits"), targetValue(row, target));
+            default:
+                return rowLoss.call(RowValues.doubles(values, false, "logits"), targetValue(row, target));
+        }
+    }
+
+    /** A class index ({@code Long}), the probabilities ({@code double[]}), or null. */
+    private Object targetValue(InternalRow row, int target) {
+        if (row.isNullAt(target)) {
+            return null;
+        }
+        return probabilityTargets ? RowValues.doubles(row.getArray(target), false, "probabilities")
+                : (Object) row.getLong(target);
+    }
+}
