@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
 """PyTorch's CPU cross-entropy on the benchmark's sizes, one thread: prints one TSV line per contender.
 
-Line: contender, N, C, elements/s (median of --runs timed calls, after --warmup calls), median seconds.
+Line: contender, N, C, elements/s (median of --runs timed calls, after --warmup calls), median seconds, group
+("kernel"), and the process's peak resident memory so far in bytes (ru_maxrss; it includes torch itself).
 Data: N = elements // C rows of 3 * N(0, 1) logits (float32, and the same values as float64) with uniform
 targets, from a fixed seed. Timing: time.perf_counter around one F.cross_entropy(x, y) call (reduction 'mean').
 """
 import argparse
+import resource
 import statistics
 import time
 
@@ -37,7 +39,9 @@ def main():
                 if not torch.isfinite(loss):
                     raise SystemExit("non-finite loss from torch: %r" % loss)
             median = statistics.median(times)
-            print("%s\t%d\t%d\t%.6g\t%.6g" % (name, n, classes, n * classes / median, median), flush=True)
+            peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+            print("%s\t%d\t%d\t%.6g\t%.6g\tkernel\t%d" % (name, n, classes, n * classes / median, median, peak),
+                  flush=True)
 
 
 if __name__ == "__main__":

@@ -4,6 +4,10 @@ import dev.xent.core.CrossEntropy;
 import dev.xent.core.CrossEntropyOptions;
 import dev.xent.core.LossState;
 import dev.xent.core.SumExp;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -16,6 +20,7 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -50,6 +55,7 @@ public class KernelBenchmark {
 
     @Setup
     public void setUp() {
+        PeakHeap.reset();
         int n = elements / classes;
         SplittableRandom random = new SplittableRandom(20240605L);
         rows = new float[n][classes];
@@ -66,6 +72,19 @@ public class KernelBenchmark {
         double sum = lossSum();
         if (!Double.isFinite(sum)) {
             throw new IllegalStateException("the benchmark data gave a non-finite loss sum: " + sum);
+        }
+    }
+
+    /**
+     * Appends {@code contender, C, peak heap bytes} to the file named by the system property
+     * {@code xent.bench.memory} (when set), for {@link BenchTable}'s peak memory column.
+     */
+    @TearDown
+    public void recordPeakHeap() throws IOException {
+        String file = System.getProperty("xent.bench.memory");
+        if (file != null) {
+            Files.writeString(Path.of(file), "xent " + kernel + " (JMH)\t" + classes + "\t" + PeakHeap.bytes() + "\n",
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         }
     }
 

@@ -35,15 +35,21 @@ import scala.collection.Seq;
  * logits, {@code array<float>}, and an int target): xent's one-scan aggregate ({@link Evaluation}), the MLlib
  * route ({@code array_to_vector}, a softmax UDF, {@code MulticlassClassificationEvaluator} with {@code logLoss}),
  * Spark SQL's built-in higher-order functions ({@code array_max} and {@code aggregate} over {@code exp}), and a
- * plain Java UDF that takes the boxed {@code Seq}. Each route runs {@code runs} times after two warm-up runs (the
- * JIT compiles xent's vector kernel late in a Spark JVM, whose compiler is busy with Spark's generated code);
- * the median wall time gives elements/s = N × C / median. Prints one TSV line per route (contender, N, C,
- * elements/s, median seconds, group {@code spark}) and each route's mean on standard error (they must agree).
+ * plain Java UDF that takes the boxed {@code Seq}. Each route runs {@code runs} times after {@link #WARM_UP_RUNS}
+ * untimed runs; the median wall time gives elements/s = N × C / median. Prints one TSV line per route (contender,
+ * N, C, elements/s, median seconds, group {@code spark}, the JVM's peak heap during the timed runs in bytes, the
+ * cached data included: {@link PeakHeap}) and each route's mean on standard error (they must agree).
  *
  * <p>Usage: {@code SparkBench elements runs C...}: for each C, N = elements / C rows. Data: 3 × N(0, 1) floats and
  * uniform targets from a fixed seed, made on the driver, cached in two partitions.
  */
 public final class SparkBench {
+    /**
+     * Untimed runs per route first: the JIT compiles xent's vector kernel late in a Spark JVM, whose compiler is busy
+     * with Spark's generated code (two warm-up runs left xent's median about 2.5 times slower than its later runs).
+     */
+    static final int WARM_UP_RUNS = 6;
+
     private SparkBench() {
     }
 
@@ -134,8 +140,11 @@ public final class SparkBench {
     }
 
     private static void time(String name, int n, int classes, int runs, DoubleSupplier route) {
-        double mean = route.getAsDouble(); // warm-up
-        mean = route.getAsDouble();
+        double mean = Double.NaN;
+        for (int w = 0; w < WARM_UP_RUNS; w++) {
+            mean = route.getAsDouble();
+        }
+        PeakHeap.reset();
         double[] seconds = new double[runs];
         for (int r = 0; r < runs; r++) {
             long start = System.nanoTime();
@@ -144,8 +153,8 @@ public final class SparkBench {
         }
         double median = BenchTable.median(seconds);
         System.err.printf(Locale.ROOT, "%s: mean %.12f, median %.4f s over %d runs%n", name, mean, median, runs);
-        System.out.printf(Locale.ROOT, "%s\t%d\t%d\t%.6g\t%.6g\tspark%n", name, n, classes,
-                (double) n * classes / median, median);
+        System.out.printf(Locale.ROOT, "%s\t%d\t%d\t%.6g\t%.6g\tspark\t%d%n", name, n, classes,
+                (double) n * classes / median, median, PeakHeap.bytes());
         System.out.flush();
     }
 }

@@ -25,9 +25,10 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * One evaluation of a DataFrame of model outputs: check the columns, learn C, then one aggregation scan that yields
- * every figure (mean, sum, counts), per group when asked. The numbers come from the core; this class only plans the
- * Spark work.
+ * One evaluation of a DataFrame of model outputs: check the columns, learn C, then one scan that yields every figure
+ * (mean, sum, counts), per group when asked. The scan reads Spark's internal rows ({@link PartitionScan}: no element
+ * is boxed) into one exact state per partition and group; the partial states are merged in a tree, or per group by
+ * Spark's group-by ({@link StateMerge}). The numbers come from the core; this class only plans the Spark work.
  *
  * <p>Invalid rows fail the job (PyTorch raises) with an {@link InvalidRowException} that names the first invalid
  * row, unless a quarantine {@link RowPolicy} counts them as rejected ({@link #rejectedRows()} lists them with

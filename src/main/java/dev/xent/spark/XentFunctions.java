@@ -63,20 +63,6 @@ public final class XentFunctions {
         return functions.udaf(aggregator, Encoders.bean(EvaluationRow.class)).apply(input.aggregateInputs());
     }
 
-    /** As {@link #aggregate}, returning the exact state's bytes ({@link dev.xent.core.LossState#fromBytes}). */
-    public static Column exactState(InputColumns input, CrossEntropyOptions options, int classes,
-            RowPolicy policy) {
-        return exactState(input, options, classes, policy, ExtraFigures.NONE);
-    }
-
-    /** {@link #exactState} that also gathers {@code figures}. */
-    public static Column exactState(InputColumns input, CrossEntropyOptions options, int classes,
-            RowPolicy policy, ExtraFigures figures) {
-        LossAggregator<byte[]> aggregator = LossAggregator.exact(options, classes, input.targets(), policy,
-                input.encoding()).withFigures(figures);
-        return functions.udaf(aggregator, Encoders.bean(EvaluationRow.class)).apply(input.aggregateInputs());
-    }
-
     /** Registers {@code xent_loss}, {@code xent_log_softmax}, {@code xent_agg} and {@code xent_agg_probs}. */
     public static void register(SparkSession spark, CrossEntropyOptions options) {
         spark.udf().register("xent_loss", lossFunction(options, 0));
