@@ -206,7 +206,6 @@ public final class BenchTable {
         }
         rows.stream().filter(r -> r.group.equals("parquet") && r.contender.equals("xent Evaluation"))
                 .mapToInt(r -> r.classes).distinct().sorted().forEach(c -> out.append(linearity(rows, c)));
-    });
     }
 
     /**

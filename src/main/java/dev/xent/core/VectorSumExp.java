@@ -9,8 +9,9 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * {@link SumExp} with the Java Vector API: lanes of double (the preferred width: 8 with AVX-512, 4 with AVX2), two
- * accumulators, {@code EXP} lanes (the JDK's SVML intrinsics), and a scalar {@link Math#exp} tail for the last
- * {@code C mod L} elements. Float rows are read as floats with as many lanes and widened to double lanes, with the
+ * accumulators and {@code EXP} lanes (the JDK's SVML intrinsics). The last {@code C mod L} values of a row of at
+ * least L are read again as the row's last full vector, of which only those lanes are added (a scalar
+ * {@link Math#exp} per value cost more than the rest of a short row); rows shorter than L run on {@link Math#exp}. Float rows are read as floats with as many lanes and widened to double lanes, with the
  * same loop shape, so a float row gives the bits of its widened double row.
  *
  * <p>The maximum is found with {@code v > m} per lane (a compare and a blend), so NaN entries are skipped as in
@@ -26,8 +27,23 @@ final class VectorSumExp extends SumExp {
     private static final VectorSpecies<Float> F = VectorSpecies.of(float.class,
             VectorShape.forBitSize(D.vectorBitSize() / 2));
     private static final int L = D.length();
+    /** {@code TAIL[r]}: the last r lanes, for a row's last r values read as the last full vector of the row. */
+    private static final VectorMask<Double>[] TAIL = tailMasks();
     /** Floats at the full preferred width (twice {@link #F}'s lanes), where nothing is widened. */
     private static final VectorSpecies<Float> WIDE = FloatVector.SPECIES_PREFERRED;
+
+    @SuppressWarnings("unchecked")
+    private static VectorMask<Double>[] tailMasks() {
+        VectorMask<Double>[] masks = new VectorMask[L];
+        for (int r = 0; r < L; r++) {
+            boolean[] lanes = new boolean[L];
+            for (int j = L - r; j < L; j++) {
+                lanes[j] = true;
+            }
+            masks[r] = VectorMask.fromArray(D, lanes, 0);
+        }
+        return masks;
+    }
 
     VectorSumExp() {
         if (L < 2) {
@@ -127,7 +143,7 @@ final class VectorSumExp extends SumExp {
         int n = x.length;
         int i = 0;
         double s = 0.0;
-        if (n >= 2 * L) {
+        if (n >= L) {
             DoubleVector k = DoubleVector.broadcast(D, shift);
             DoubleVector a0 = DoubleVector.zero(D);
             DoubleVector a1 = DoubleVector.zero(D);
@@ -138,6 +154,10 @@ final class VectorSumExp extends SumExp {
             if (i <= n - L) {
                 a0 = a0.add(DoubleVector.fromArray(D, x, i).sub(k).lanewise(VectorOperators.EXP));
                 i += L;
+            }
+            if (i < n) { // the last L values again, adding only the n - i not added yet
+                a1 = a1.add(DoubleVector.fromArray(D, x, n - L).sub(k).lanewise(VectorOperators.EXP), TAIL[n - i]);
+                i = n;
             }
             s = a0.add(a1).reduceLanes(VectorOperators.ADD);
         }
@@ -152,7 +172,7 @@ final class VectorSumExp extends SumExp {
         int n = x.length;
         int i = 0;
         double s = 0.0;
-        if (n >= 2 * L) {
+        if (n >= L) {
             DoubleVector k = DoubleVector.broadcast(D, shift);
             DoubleVector a0 = DoubleVector.zero(D);
             DoubleVector a1 = DoubleVector.zero(D);
@@ -163,6 +183,10 @@ final class VectorSumExp extends SumExp {
             if (i <= n - L) {
                 a0 = a0.add(widen(x, i).sub(k).lanewise(VectorOperators.EXP));
                 i += L;
+            }
+            if (i < n) { // the last L values again, adding only the n - i not added yet
+                a1 = a1.add(widen(x, n - L).sub(k).lanewise(VectorOperators.EXP), TAIL[n - i]);
+                i = n;
             }
             s = a0.add(a1).reduceLanes(VectorOperators.ADD);
         }

@@ -202,8 +202,13 @@ public final class Evaluation {
                 columns.encoding()).withFigures(figures);
         List<Column> scanned = new ArrayList<>();
         groupBy.forEach(n -> scanned.add(col(InputColumns.quote(n))));
-        scanned.addAll(List.of(columns.aggregateInputs()));
+        boolean plain = PlainColumnReader.reads(columns);
+        scanned.addAll(plain ? List.of(col(InputColumns.quote(columns.logitsName())),
+                col(InputColumns.quote(columns.targetName()))) : List.of(columns.aggregateInputs()));
         Dataset<Row> rows = data.select(scanned.toArray(new Column[0]));
+        int k = groupBy.size();
+        RowReader reader = plain ? new PlainColumnReader(k, kernelClasses, rows.schema().fields()[k].dataType(),
+                rows.schema().fields()[k + 1].dataType()) : new EvaluationRowReader(k, kernelClasses);
         StructType partialSchema = new StructType();
         DataType[] keyTypes = new DataType[groupBy.size()];
         for (int i = 0; i < keyTypes.length; i++) {
@@ -214,7 +219,7 @@ public final class Evaluation {
         partialSchema = partialSchema.add("__xent_state", DataTypes.BinaryType).add("__xent_count",
                 DataTypes.LongType);
         JavaRDD<Row> partial = rows.queryExecution().toRdd().toJavaRDD()
-                .mapPartitions(new PartitionScan(aggregator, keyTypes));
+                .mapPartitions(new PartitionScan(aggregator, keyTypes, reader));
         EvaluationResult result;
         long read = 0;
         try {

@@ -85,11 +85,6 @@ public final class LossAggregator<O> extends Aggregator<EvaluationRow, LossState
         return state;
     }
 
-    /** C, as the scan knows it. */
-    int classes() {
-        return classes;
-    }
-
     /** Also gathers these figures (class-index rows only); returns this. */
     public LossAggregator<O> withFigures(ExtraFigures extra) {
         this.figures = extra;

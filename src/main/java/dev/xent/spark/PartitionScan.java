@@ -15,8 +15,8 @@ import org.apache.spark.sql.types.DataType;
 import scala.Function1;
 
 /**
- * The evaluation's scan of one partition: every row (Spark's internal form: the group-by key columns, then
- * {@link InputColumns#aggregateInputs()}) goes through {@link LossAggregator#reduce} into the state of its group.
+ * The evaluation's scan of one partition: every row (Spark's internal form: the group-by key columns, then the
+ * columns its {@link RowReader} reads) goes through {@link LossAggregator#reduce} into the state of its group.
  * Emits one row per group seen: the key values, the state's bytes ({@link LossState#toBytes()}) and the number of
  * rows read. An empty partition emits nothing. Invalid rows fail the task as the aggregate decides (see
  * {@link LossAggregator}); the states are exact, so how rows fall into partitions never changes a result.
@@ -26,11 +26,16 @@ final class PartitionScan implements FlatMapFunction<Iterator<InternalRow>, Row>
 
     private final LossAggregator<byte[]> aggregator;
     private final DataType[] keyTypes;
+    private final RowReader reader;
 
-    /** {@code keyTypes}: the group-by columns' types, in the order they lead each row (empty: one group). */
-    PartitionScan(LossAggregator<byte[]> aggregator, DataType[] keyTypes) {
+    /**
+     * {@code keyTypes}: the group-by columns' types, in the order they lead each row (empty: one group);
+     * {@code reader} reads the columns after them.
+     */
+    PartitionScan(LossAggregator<byte[]> aggregator, DataType[] keyTypes, RowReader reader) {
         this.aggregator = aggregator;
         this.keyTypes = keyTypes.clone();
+        this.reader = reader;
     }
 
     @Override
@@ -40,7 +45,6 @@ final class PartitionScan implements FlatMapFunction<Iterator<InternalRow>, Row>
         for (DataType t : keyTypes) {
             toExternal.add(CatalystTypeConverters.createToScalaConverter(t));
         }
-        EvaluationRowReader reader = new EvaluationRowReader(keyTypes.length, aggregator.classes());
         EvaluationRow values = new EvaluationRow();
         Map<List<Object>, Group> groups = new LinkedHashMap<>();
         Group only = null;

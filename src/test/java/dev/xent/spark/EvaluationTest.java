@@ -281,6 +281,17 @@ class EvaluationTest {
             assertEquals(Double.doubleToRawLongBits(new CrossEntropy(CrossEntropyOptions.defaults(), 3)
                     .loss(new double[] {1, 2, 3}, 2)), Double.doubleToRawLongBits(rows.get(0).getDouble(2)), type);
             assertTrue(Double.isNaN(rows.get(1).getDouble(2)), type + ": NaN beside a null");
+            InvalidRowException e = assertThrows(InvalidRowException.class, () -> bad.run(), type);
+            assertTrue(e.getMessage().startsWith("row {id=1}: "), e.getMessage());
+            LossState scored = Evaluation.of(df.where("id <> 1")).run().total();
+            assertEquals(2, scored.scored(), type);
+            assertTrue(Double.isNaN(scored.mean()), type + ": the aggregate scores NaN beside a null as NaN");
+            Dataset<Row> soft = SharedSpark.get().sql("SELECT id, CAST(logits AS array<" + type + ">) AS logits, "
+                    + "CAST(p AS array<" + type + ">) AS target FROM VALUES (0L, array(1D, 2D), array(0.5D, 0.5D)), "
+                    + "(1L, array(1D, 2D), array(0.5D, NULL)) AS t(id, logits, p)");
+            LossState softState = Evaluation.of(soft).rejectInvalid(true).run().total();
+            assertEquals(1, softState.rejected(), type + ": a null probability makes the row invalid");
+            assertEquals(1, softState.scored(), type);
         }
     }
 
