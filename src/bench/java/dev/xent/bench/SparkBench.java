@@ -40,7 +40,7 @@ import scala.collection.Seq;
  * N, C, elements/s, median seconds, group {@code spark}, the JVM's peak heap during the timed runs in bytes, the
  * cached data included: {@link PeakHeap}) and each route's mean on standard error (they must agree).
  *
- * <p>Usage: {@code SparkBench elements runs C...}: for each C, N = elements / C rows. Data: 3 × N(0, 1) floats and
+ * <p>Usage: {@code SparkBench elements[,elements...] runs C...}: for each size and each C, N = elements / C rows. Data: 3 × N(0, 1) floats and
  * uniform targets from a fixed seed, made on the driver, cached in two partitions.
  */
 public final class SparkBench {
@@ -54,16 +54,18 @@ public final class SparkBench {
     }
 
     public static void main(String[] args) {
-        long elements = Long.parseLong(args[0]);
         int runs = Integer.parseInt(args[1]);
         SparkSession spark = SparkSession.builder().master("local[2]").appName("xent-bench")
                 .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
                 .config("spark.driver.bindAddress", "127.0.0.1").config("spark.sql.shuffle.partitions", "2")
                 .getOrCreate();
         spark.sparkContext().setLogLevel("WARN");
-        for (int i = 2; i < args.length; i++) {
-            int classes = Integer.parseInt(args[i]);
-            run(spark, (int) (elements / classes), classes, runs);
+        for (String size : args[0].split(",")) {
+            long elements = Long.parseLong(size);
+            for (int i = 2; i < args.length; i++) {
+                int classes = Integer.parseInt(args[i]);
+                run(spark, (int) (elements / classes), classes, runs);
+            }
         }
         spark.stop();
     }
