@@ -32,6 +32,7 @@ public final class SqlExtensionMain {
         Row first = spark.sql("SELECT xent_loss(logits, target), xent_log_softmax(logits)[0] FROM digits "
                 + "WHERE id = 0").first();
         System.out.println("row0=" + first.getDouble(0));
+        System.out.println("kernel=" + dev.xent.core.SumExp.best().name());
         spark.stop();
     }
 }
