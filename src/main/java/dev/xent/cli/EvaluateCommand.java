@@ -218,7 +218,11 @@ public final class EvaluateCommand implements Callable<Integer> {
                     .singleFileReader(f -> inputFormat.reader(spark).schema(schemaSource.schema()).load(f));
             InputColumns columns = evaluation.checkColumns();
             evaluation.figures(figures(columns));
+            ReaderBatch.set(spark, 1, sparkConf); // the first row, read to learn C, may be wide
             checkClasses(evaluation, columns, options);
+            int classes = evaluation.classes(columns);
+            ReaderBatch.set(spark, ReaderBatch.rows(columns.isSequence() ? ReaderBatch.sequenceLogits(classes)
+                    : classes), sparkConf);
             if (options.reduction() == Reduction.NONE) {
                 writeRows(evaluation, folder.staged("rows"), rowsFormat);
             }

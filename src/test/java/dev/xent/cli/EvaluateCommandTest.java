@@ -159,6 +159,30 @@ class EvaluateCommandTest {
                 List.of(SharedSpark.get().read().parquet(ids.resolve("rows").toString()).columns()));
     }
 
+    /** Wide rows cut Spark's reader batch (4,096 rows) to about 4M logits, unless the run sets it itself. */
+    @Test
+    void wideRowsGetASmallerReaderBatch() {
+        assertEquals(4096, ReaderBatch.rows(1000));
+        assertEquals(131, ReaderBatch.rows(32000));
+        assertEquals(16, ReaderBatch.rows(256000));
+        assertEquals(1, ReaderBatch.rows(1 << 23));
+        String key = "spark.sql.parquet.columnarReaderBatchSize";
+        Path wide = tmp.resolve("wide.parquet");
+        SharedSpark.get().range(4).selectExpr("CAST(id AS int) AS target",
+                "transform(sequence(1, 32000), i -> CAST(i % 7 AS float)) AS logits").write().parquet(wide.toString());
+        try {
+            CliRun run = CliRun.of("evaluate", "--input", wide.toString());
+            assertEquals(0, run.exitCode, run.toString());
+            assertEquals("131", SharedSpark.get().conf().get(key));
+            CliRun set = CliRun.of("evaluate", "--input", wide.toString(), "--conf", key + "=77");
+            assertEquals(0, set.exitCode, set.toString());
+            assertEquals("77", SharedSpark.get().conf().get(key), "the run's own setting wins");
+        } finally {
+            SharedSpark.get().conf().unset(key);
+            SharedSpark.get().conf().unset("spark.sql.orc.columnarReaderBatchSize");
+        }
+    }
+
     static float[] toFloats(List<Float> values) {
         float[] out = new float[values.size()];
         for (int i = 0; i < out.length; i++) {
