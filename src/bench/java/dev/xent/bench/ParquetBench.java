@@ -1,5 +1,6 @@
 package dev.xent.bench;
 
+import dev.xent.cli.ReaderBatch;
 import dev.xent.core.CrossEntropyOptions;
 import dev.xent.spark.Evaluation;
 import java.io.IOException;
@@ -28,7 +29,8 @@ import org.apache.spark.sql.catalyst.util.ArrayData;
  * N rows of C float logits ({@code array<float>} that may hold nulls, as pyarrow and pandas write it) and an int
  * target in {@code files} Parquet files; xent's {@link Evaluation} and the floor (the fastest read of every logit
  * we know: Spark's internal rows, each array's floats summed, no loss) each read the first 1/8, 1/4, 1/2 and all of
- * the files. Each measurement is the median of {@code runs} after one untimed run. Prints TSV lines: contender, N,
+ * the files, with the reader batch {@code bin/xent} would set ({@link ReaderBatch}). Each measurement is the median
+ * of {@code runs} after one untimed run. Prints TSV lines: contender, N,
  * C, elements/s, median seconds, group {@code parquet}, peak heap bytes ({@link PeakHeap}).
  *
  * <p>Usage: {@code ParquetBench dataDir runs C:N:files ...} ({@code files} a multiple of 8). Data are made once
@@ -115,6 +117,8 @@ public final class ParquetBench {
                     .collect(Collectors.toList());
         }
         CrossEntropyOptions options = CrossEntropyOptions.builder().classes(classes).build();
+        // The reader batch bin/xent would use (Spark's 4,096 rows at C = 32,000 is 512 MB per task), for both jobs.
+        spark.conf().set("spark.sql.parquet.columnarReaderBatchSize", String.valueOf(ReaderBatch.rows(classes)));
         for (int share = files / 8; share <= files; share *= 2) {
             Dataset<Row> df = spark.read().parquet(parts.subList(0, share).toArray(new String[0]));
             long rows = n / files * share;

@@ -10,7 +10,7 @@ import org.apache.spark.sql.SparkSession;
  * learn C) one row per batch, then cuts the batch to about 4M logits (16 MB of floats) per task, a language-model
  * row counting as 256 tokens; unless it sets the size itself ({@code --conf}, the config file, or spark-submit).
  */
-final class ReaderBatch {
+public final class ReaderBatch {
     static final String[] KEYS = {"spark.sql.parquet.columnarReaderBatchSize", "spark.sql.orc.columnarReaderBatchSize"};
 
     /** Spark's default batch, in rows. */
@@ -23,7 +23,7 @@ final class ReaderBatch {
     }
 
     /** The rows per batch for rows of {@code logits} values: Spark's default, or fewer for wide rows (at least 1). */
-    static int rows(long logits) {
+    public static int rows(long logits) {
         return (int) Math.max(1, Math.min(SPARK_DEFAULT_ROWS, LOGITS / Math.max(1, logits)));
     }
 
