@@ -150,14 +150,14 @@ public final class BenchTable {
                 continue;
             }
             out.append(out.length() == 0 ? "" : "\n").append(group[1]).append("\n\n");
-            out.append(String.format(Locale.ROOT, "| %-24s | %9s | %6s | %11s | %13s | %11s |%n", "contender", "N", "C",
+            out.append(String.format(Locale.ROOT, "| %-25s | %9s | %6s | %11s | %13s | %11s |%n", "contender", "N", "C",
                     "elements/s", "ratio to xent", "peak memory"));
-            out.append("|--------------------------|----------:|-------:|------------:|--------------:|------------:|\n");
+            out.append("|---------------------------|----------:|-------:|------------:|--------------:|------------:|\n");
             in.sort((a, b) -> a.classes != b.classes ? Integer.compare(a.classes, b.classes)
                     : a.n != b.n ? Long.compare(a.n, b.n) : Double.compare(b.elementsPerSecond, a.elementsPerSecond));
             for (Row r : in) {
                 double xent = xent(in, group[0], r.classes, r.n);
-                out.append(String.format(Locale.ROOT, "| %-24s | %9d | %6d | %11s | %13s | %11s |%n", r.contender,
+                out.append(String.format(Locale.ROOT, "| %-25s | %9d | %6d | %11s | %13s | %11s |%n", r.contender,
                         r.n, r.classes, String.format(Locale.ROOT, "%.3g", r.elementsPerSecond),
                         Double.isNaN(xent) ? "-" : String.format(Locale.ROOT, "%.2f", r.elementsPerSecond / xent),
                         r.peakBytes < 0 ? "-" : String.format(Locale.ROOT, "%.0f MB", r.peakBytes / 1e6)));

@@ -158,20 +158,7 @@ public final class ParquetBench {
     }
 
     private static void time(String name, long n, int classes, int runs, DoubleSupplier route) {
-        double value = route.getAsDouble();
-        PeakHeap.reset();
-        double[] seconds = new double[runs];
-        for (int r = 0; r < runs; r++) {
-            long start = System.nanoTime();
-            value = route.getAsDouble();
-            seconds[r] = (System.nanoTime() - start) * 1e-9;
-        }
-        double median = BenchTable.median(seconds);
-        System.err.printf(Locale.ROOT, "%s N=%d C=%d: %.12g, median %.4f s over %d runs%n", name, n, classes, value,
-                median, runs);
-        System.out.printf(Locale.ROOT, "%s\t%d\t%d\t%.6g\t%.6g\tparquet\t%d%n", name, n, classes,
-                (double) n * classes / median, median, PeakHeap.bytes());
-        System.out.flush();
+        TimedRuns.print("parquet", name, n, classes, 1, runs, route);
     }
 
     /** One generated row, written through a bean encoder (its float array is copied whole, not boxed). */

@@ -10,7 +10,6 @@ import dev.xent.spark.Evaluation;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.function.DoubleSupplier;
 import org.apache.spark.ml.evaluation.MulticlassClassificationEvaluator;
@@ -142,21 +141,6 @@ public final class SparkBench {
     }
 
     private static void time(String name, int n, int classes, int runs, DoubleSupplier route) {
-        double mean = Double.NaN;
-        for (int w = 0; w < WARM_UP_RUNS; w++) {
-            mean = route.getAsDouble();
-        }
-        PeakHeap.reset();
-        double[] seconds = new double[runs];
-        for (int r = 0; r < runs; r++) {
-            long start = System.nanoTime();
-            mean = route.getAsDouble();
-            seconds[r] = (System.nanoTime() - start) * 1e-9;
-        }
-        double median = BenchTable.median(seconds);
-        System.err.printf(Locale.ROOT, "%s: mean %.12f, median %.4f s over %d runs%n", name, mean, median, runs);
-        System.out.printf(Locale.ROOT, "%s\t%d\t%d\t%.6g\t%.6g\tspark\t%d%n", name, n, classes,
-                (double) n * classes / median, median, PeakHeap.bytes());
-        System.out.flush();
+        TimedRuns.print("spark", name, n, classes, WARM_UP_RUNS, runs, route);
     }
 }
