@@ -152,7 +152,8 @@ public final class BenchTable {
             out.append(out.length() == 0 ? "" : "\n").append(group[1]).append("\n\n");
             out.append(String.format(Locale.ROOT, "| %-25s | %9s | %6s | %11s | %13s | %11s |%n", "contender", "N", "C",
                     "elements/s", "ratio to xent", "peak memory"));
-            out.append("|---------------------------|----------:|-------:|------------:|--------------:|------------:|\n");
+            out.append("|---------------------------|----------:|-------:|------------:|--------------:|")
+                    .append("------------:|\n");
             in.sort((a, b) -> a.classes != b.classes ? Integer.compare(a.classes, b.classes)
                     : a.n != b.n ? Long.compare(a.n, b.n) : Double.compare(b.elementsPerSecond, a.elementsPerSecond));
             for (Row r : in) {
@@ -193,7 +194,8 @@ public final class BenchTable {
                 double xent = xent(rows, "parquet", r.classes, r.n);
                 if (!Double.isNaN(xent)) {
                     double ratio = r.elementsPerSecond / xent;
-                    out.append(String.format(Locale.ROOT, "goal C=%d N=%d: xent's time <= %.1fx the floor's: %.2fx, %s%n",
+                    out.append(String.format(Locale.ROOT,
+                            "goal C=%d N=%d: xent's time <= %.1fx the floor's: %.2fx, %s%n",
                             r.classes, r.n, PARQUET_FACTOR, ratio, ratio <= PARQUET_FACTOR ? "met" : "MISSED"));
                 }
             }
@@ -201,7 +203,8 @@ public final class BenchTable {
         for (Row r : rows) {
             if (r.group.equals("memory")) {
                 boolean ok = r.note.equals("exit 0");
-                out.append(String.format(Locale.ROOT, "goal memory: N=%d C=%d with -Xmx2g: %s, peak resident %.0f MB, %s%n",
+                out.append(String.format(Locale.ROOT,
+                        "goal memory: N=%d C=%d with -Xmx2g: %s, peak resident %.0f MB, %s%n",
                         r.n, r.classes, r.note, r.peakBytes / 1e6, ok ? "met" : "MISSED"));
             }
         }

@@ -39,8 +39,8 @@ import scala.collection.Seq;
  * N, C, elements/s, median seconds, group {@code spark}, the JVM's peak heap during the timed runs in bytes, the
  * cached data included: {@link PeakHeap}) and each route's mean on standard error (they must agree).
  *
- * <p>Usage: {@code SparkBench elements[,elements...] runs C...}: for each size and each C, N = elements / C rows. Data: 3 × N(0, 1) floats and
- * uniform targets from a fixed seed, made on the driver, cached in two partitions.
+ * <p>Usage: {@code SparkBench elements[,elements...] runs C...}: for each size and each C, N = elements / C rows.
+ * Data: 3 × N(0, 1) floats and uniform targets from a fixed seed, made on the driver, cached in two partitions.
  */
 public final class SparkBench {
     /**

@@ -11,8 +11,9 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link SumExp} with the Java Vector API: lanes of double (the preferred width: 8 with AVX-512, 4 with AVX2), two
  * accumulators and {@code EXP} lanes (the JDK's SVML intrinsics). The last {@code C mod L} values of a row of at
  * least L are read again as the row's last full vector, of which only those lanes are added (a scalar
- * {@link Math#exp} per value cost more than the rest of a short row); rows shorter than L run on {@link Math#exp}. Float rows are read as floats with as many lanes and widened to double lanes, with the
- * same loop shape, so a float row gives the bits of its widened double row.
+ * {@link Math#exp} per value cost more than the rest of a short row); rows shorter than L run on {@link Math#exp}.
+ * Float rows are read as floats with as many lanes and widened to double lanes, with the same loop shape, so a float
+ * row gives the bits of its widened double row.
  *
  * <p>The maximum is found with {@code v > m} per lane (a compare and a blend), so NaN entries are skipped as in
  * the scalar kernel and the result is the same value. Sums are reordered (per lane, then across lanes): they differ

@@ -95,7 +95,10 @@ final class PlainColumnReader extends RowReader {
             return false;
         }
         for (int i = 0; i < values.numElements(); i++) {
-            if (!values.isNullAt(i) && (isFloat ? Float.isNaN(values.getFloat(i)) : Double.isNaN(values.getDouble(i)))) {
+            if (values.isNullAt(i)) {
+                continue;
+            }
+            if (isFloat ? Float.isNaN(values.getFloat(i)) : Double.isNaN(values.getDouble(i))) {
                 return false;
             }
         }

@@ -7,10 +7,10 @@ import org.apache.spark.sql.catalyst.util.ArrayData;
 
 /**
  * Converts the values a Spark UDF receives (a Scala {@code Seq} of boxed numbers, an MLlib {@code Vector}, a
- * primitive array), and Spark's internal arrays, into {@code double[]}, and class indices into {@code long}. A null element or a value that is
- * not a number makes the row invalid, unless the row also holds a NaN: then its loss is NaN whatever the null
- * stands for, and the null reads as 0, as in the aggregate (see {@code InputColumns.hasNullElement}). A null array
- * gives null.
+ * primitive array), and Spark's internal arrays, into {@code double[]}, and class indices into {@code long}. A null
+ * element or a value that is not a number makes the row invalid, unless the row also holds a NaN: then its loss is
+ * NaN whatever the null stands for, and the null reads as 0, as in the aggregate (see
+ * {@code InputColumns.hasNullElement}). A null array gives null.
  */
 final class RowValues {
     private RowValues() {
