@@ -9,11 +9,16 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * {@link SumExp} with the Java Vector API: lanes of double (the preferred width: 8 with AVX-512, 4 with AVX2), two
- * accumulators and {@code EXP} lanes (the JDK's SVML intrinsics). The last {@code C mod L} values of a row of at
- * least L are read again as the row's last full vector, of which only those lanes are added (a scalar
- * {@link Math#exp} per value cost more than the rest of a short row); rows shorter than L run on {@link Math#exp}.
- * Float rows are read as floats with as many lanes and widened to double lanes, with the same loop shape, so a float
- * row gives the bits of its widened double row.
+ * accumulators, {@code EXP} lanes (the JDK's SVML intrinsics), and a scalar {@link Math#exp} tail for the last
+ * {@code C mod L} elements (rows shorter than 2L run on {@link Math#exp} alone). Float rows are read as floats with as
+ * many lanes and widened to double lanes, with the same loop shape, so a float row gives the bits of its widened
+ * double row.
+ *
+ * <p>Until the JIT compiles this class, the Vector API computes {@code EXP} lanes with {@link Math#exp}; compiled,
+ * with SVML: the same row's sum can differ in its last bits between a JVM's first rows and its later ones (rows of
+ * 2L or more values). Rows shorter than 2L are computed alike in both states. {@code -Dxent.vector=false} removes
+ * the difference. (A vector tail for the last {@code C mod L} values made C = 10 rows faster but exposed them to it,
+ * so it was taken out.)
  *
  * <p>The maximum is found with {@code v > m} per lane (a compare and a blend), so NaN entries are skipped as in
  * the scalar kernel and the result is the same value. Sums are reordered (per lane, then across lanes): they differ
@@ -28,23 +33,8 @@ final class VectorSumExp extends SumExp {
     private static final VectorSpecies<Float> F = VectorSpecies.of(float.class,
             VectorShape.forBitSize(D.vectorBitSize() / 2));
     private static final int L = D.length();
-    /** {@code TAIL[r]}: the last r lanes, for a row's last r values read as the last full vector of the row. */
-    private static final VectorMask<Double>[] TAIL = tailMasks();
     /** Floats at the full preferred width (twice {@link #F}'s lanes), where nothing is widened. */
     private static final VectorSpecies<Float> WIDE = FloatVector.SPECIES_PREFERRED;
-
-    @SuppressWarnings("unchecked")
-    private static VectorMask<Double>[] tailMasks() {
-        VectorMask<Double>[] masks = new VectorMask[L];
-        for (int r = 0; r < L; r++) {
-            boolean[] lanes = new boolean[L];
-            for (int j = L - r; j < L; j++) {
-                lanes[j] = true;
-            }
-            masks[r] = VectorMask.fromArray(D, lanes, 0);
-        }
-        return masks;
-    }
 
     VectorSumExp() {
         if (L < 2) {
@@ -144,7 +134,7 @@ final class VectorSumExp extends SumExp {
         int n = x.length;
         int i = 0;
         double s = 0.0;
-        if (n >= L) {
+        if (n >= 2 * L) {
             DoubleVector k = DoubleVector.broadcast(D, shift);
             DoubleVector a0 = DoubleVector.zero(D);
             DoubleVector a1 = DoubleVector.zero(D);
@@ -155,10 +145,6 @@ final class VectorSumExp extends SumExp {
             if (i <= n - L) {
                 a0 = a0.add(DoubleVector.fromArray(D, x, i).sub(k).lanewise(VectorOperators.EXP));
                 i += L;
-            }
-            if (i < n) { // the last L values again, adding only the n - i not added yet
-                a1 = a1.add(DoubleVector.fromArray(D, x, n - L).sub(k).lanewise(VectorOperators.EXP), TAIL[n - i]);
-                i = n;
             }
             s = a0.add(a1).reduceLanes(VectorOperators.ADD);
         }
@@ -173,7 +159,7 @@ final class VectorSumExp extends SumExp {
         int n = x.length;
         int i = 0;
         double s = 0.0;
-        if (n >= L) {
+        if (n >= 2 * L) {
             DoubleVector k = DoubleVector.broadcast(D, shift);
             DoubleVector a0 = DoubleVector.zero(D);
             DoubleVector a1 = DoubleVector.zero(D);
@@ -184,10 +170,6 @@ final class VectorSumExp extends SumExp {
             if (i <= n - L) {
                 a0 = a0.add(widen(x, i).sub(k).lanewise(VectorOperators.EXP));
                 i += L;
-            }
-            if (i < n) { // the last L values again, adding only the n - i not added yet
-                a1 = a1.add(widen(x, n - L).sub(k).lanewise(VectorOperators.EXP), TAIL[n - i]);
-                i = n;
             }
             s = a0.add(a1).reduceLanes(VectorOperators.ADD);
         }

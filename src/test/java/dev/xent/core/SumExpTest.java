@@ -55,6 +55,27 @@ class SumExpTest {
         assertEquals(SumExpProbe.loss(SumExp.best()), Double.parseDouble(parts[1]), 1e-13, out);
     }
 
+    /**
+     * Rows shorter than two vectors never reach the Vector API's EXP lanes, whose bits differ before the JIT compiles
+     * them (Math.exp per lane) and after (SVML): an interpreted JVM gives this JVM's bits for them.
+     */
+    @Test
+    void shortRowsHaveTheSameBitsInterpretedAndCompiled() throws IOException, InterruptedException {
+        assumeTrue(SumExp.vectorAvailable(), "no vector kernel in this JVM");
+        for (int warm = 0; warm < 500; warm++) {
+            SumExpProbe.shortRowLosses(SumExp.vector());
+        }
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-Xint", "--add-modules=jdk.incubator.vector", "-cp", System.getProperty("java.class.path"),
+                SumExpProbe.class.getName(), "short"));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the probe JVM did not finish");
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assertEquals(0, p.exitValue(), out);
+        String last = out.substring(out.lastIndexOf('\n') + 1);
+        assertEquals(SumExp.vector().name() + " " + SumExpProbe.shortRowLosses(SumExp.vector()), last);
+    }
+
     @TestFactory
     Stream<DynamicTest> goldenCasesOnTheScalarKernel() {
         return goldenCases(SumExp.scalar());
