@@ -23,8 +23,9 @@ package dev.xent.core;
  * <p>Bits across machines: the scalar kernel adds in index order, whatever the CPU. The vector kernel's sums depend
  * on the lane count (8 with AVX-512, 4 with AVX2) and on the JDK's SVML variant for that width, so JVMs on
  * different CPUs may differ in the last bits of a row's loss, and a cluster of mixed CPUs can give results whose
- * last bits depend on where each partition ran. {@code -Dxent.vector=false} on every JVM (driver and executors)
- * removes that dependence.
+ * last bits depend on where each partition ran; within one JVM, rows of 2L or more values can differ in the last
+ * bit before and after the JIT compiles the vector kernel (see {@code VectorSumExp}). {@code -Dxent.vector=false} on
+ * every JVM (driver and executors) removes both.
  *
  * <p>Non-finite values: NaN entries are skipped by {@link #max} (as {@code v > m} skips them) and poison every sum;
  * {@code exp(-inf - shift)} is {@code 0} for a finite shift; an entry equal to an infinite shift gives NaN
