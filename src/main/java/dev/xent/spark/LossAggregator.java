@@ -104,14 +104,6 @@ public final class LossAggregator<O> extends Aggregator<EvaluationRow, LossState
         }
     }
 
-    private static double[] widen(float[] x) {
-        double[] d = new double[x.length];
-        for (int i = 0; i < x.length; i++) {
-            d[i] = x[i];
-        }
-        return d;
-    }
-
     /** A language-model row: its tokens go in all or nothing, and the row into the sequence statistics. */
     private void addSequence(LossState state, EvaluationRow row) {
         if (row.isNullElements()) {
@@ -190,7 +182,7 @@ public final class LossAggregator<O> extends Aggregator<EvaluationRow, LossState
             if (row.getFloatLogits() != null) {
                 double loss = k.add(state, row.getFloatLogits(), target);
                 if (figures.any()) {
-                    addFigures(state, k, widen(row.getFloatLogits()), target, loss);
+                    addFigures(state, k, RowValues.widen(row.getFloatLogits()), target, loss);
                 }
             } else {
                 double loss = k.add(state, row.getDoubleLogits(), target);

@@ -65,7 +65,7 @@ final class PlainColumnReader extends RowReader {
         int t = first + 1;
         if (probabilities) {
             ArrayData p = row.isNullAt(t) ? null : row.getArray(t);
-            into.setProbabilities(p == null ? null : floatProbabilities ? widen(p.toFloatArray()) : p.toDoubleArray());
+            into.setProbabilities(p == null ? null : floatProbabilities ? RowValues.widen(p.toFloatArray()) : p.toDoubleArray());
             nullElements |= p != null && probabilitiesMayHoldNull && nullWithoutNaN(p, floatProbabilities);
             into.setTarget(null);
         } else {
@@ -103,13 +103,5 @@ final class PlainColumnReader extends RowReader {
             }
         }
         return true;
-    }
-
-    private static double[] widen(float[] f) {
-        double[] d = new double[f.length];
-        for (int i = 0; i < f.length; i++) {
-            d[i] = f[i];
-        }
-        return d;
     }
 }

@@ -73,6 +73,9 @@ final class RowValues {
             return null;
         }
         double[] out = isFloat ? widen(values.toFloatArray()) : values.toDoubleArray();
+        if (!RowReader.hasNull(values)) { // the null bits, a word at a time; the loop below names the first null
+            return out;
+        }
         for (int i = 0; i < out.length; i++) {
             if (values.isNullAt(i)) {
                 for (double v : out) {
@@ -89,15 +92,11 @@ final class RowValues {
 
     /** The float values of a Spark internal array when it holds no null element, else null. */
     static float[] floatsWithoutNull(ArrayData values) {
-        for (int i = 0; i < values.numElements(); i++) {
-            if (values.isNullAt(i)) {
-                return null;
-            }
-        }
-        return values.toFloatArray();
+        return RowReader.hasNull(values) ? null : values.toFloatArray();
     }
 
-    private static double[] widen(float[] f) {
+    /** The values widened to double (exactly). */
+    static double[] widen(float[] f) {
         double[] d = new double[f.length];
         for (int i = 0; i < f.length; i++) {
             d[i] = f[i];
