@@ -226,7 +226,7 @@ public final class Evaluation {
         try {
             if (groupBy.isEmpty()) {
                 // One state per partition, merged pairwise in a tree (on the executors when there are many).
-                Row row = partial.treeAggregate(RowFactory.create(aggregator.zero().toBytes(), 0L),
+                Row row = partial.treeAggregate(RowFactory.create(aggregator.emptyState().toBytes(), 0L),
                         new MergePartials(), new MergePartials(), 2);
                 read = row.getLong(1);
                 result = new EvaluationResult(LossState.fromBytes((byte[]) row.get(0)), reportedClasses, List.of());

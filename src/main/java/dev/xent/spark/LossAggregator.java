@@ -24,7 +24,7 @@ import org.apache.spark.sql.expressions.Aggregator;
  *
  * @param <O> what {@code finish} returns: a {@link LossSummary}, or the state's bytes to merge further
  */
-public final class LossAggregator<O> extends Aggregator<EvaluationRow, LossState, O> {
+public final class LossAggregator<O> extends Aggregator<EvaluationRow, StateBuffer, O> {
     private static final long serialVersionUID = 1L;
 
     private final CrossEntropyOptions options;
@@ -71,7 +71,12 @@ public final class LossAggregator<O> extends Aggregator<EvaluationRow, LossState
     }
 
     @Override
-    public LossState zero() {
+    public StateBuffer zero() {
+        return new StateBuffer(emptyState());
+    }
+
+    /** The empty state, with the figures this aggregate gathers. */
+    LossState emptyState() {
         LossState state = LossState.of(options, targets);
         if (figures.classification()) {
             state.withClassification(figures.topK());
@@ -126,7 +131,13 @@ public final class LossAggregator<O> extends Aggregator<EvaluationRow, LossState
     }
 
     @Override
-    public LossState reduce(LossState state, EvaluationRow row) {
+    public StateBuffer reduce(StateBuffer buffer, EvaluationRow row) {
+        reduce(buffer.state(), row);
+        return buffer;
+    }
+
+    /** Adds one row to {@code state} (or rejects it, as the policy says); returns {@code state}. */
+    LossState reduce(LossState state, EvaluationRow row) {
         try {
             addRow(state, row);
         } catch (InvalidRowException e) {
@@ -196,19 +207,21 @@ public final class LossAggregator<O> extends Aggregator<EvaluationRow, LossState
     }
 
     @Override
-    public LossState merge(LossState a, LossState b) {
-        return a.merge(b);
+    public StateBuffer merge(StateBuffer a, StateBuffer b) {
+        a.state().merge(b.state());
+        return a;
     }
 
     @Override
     @SuppressWarnings("unchecked")
-    public O finish(LossState state) {
+    public O finish(StateBuffer buffer) {
+        LossState state = buffer.state();
         return returnsBytes ? (O) state.toBytes() : (O) LossSummary.of(state);
     }
 
     @Override
-    public Encoder<LossState> bufferEncoder() {
-        return Encoders.kryo(LossState.class);
+    public Encoder<StateBuffer> bufferEncoder() {
+        return StateBuffer.encoder();
     }
 
     @Override

@@ -52,13 +52,13 @@ final class PartitionScan implements FlatMapFunction<Iterator<InternalRow>, Row>
             InternalRow row = rows.next();
             Group group;
             if (keyTypes.length == 0) {
-                group = only == null ? (only = new Group(List.of(), partition.zero())) : only;
+                group = only == null ? (only = new Group(List.of(), partition.emptyState())) : only;
             } else {
                 List<Object> key = new ArrayList<>(keyTypes.length);
                 for (int k = 0; k < keyTypes.length; k++) {
                     key.add(toExternal.get(k).apply(row.get(k, keyTypes[k])));
                 }
-                group = groups.computeIfAbsent(key, x -> new Group(x, partition.zero()));
+                group = groups.computeIfAbsent(key, x -> new Group(x, partition.emptyState()));
             }
             partition.reduce(group.state, reader.read(row, values));
             group.rows++;

@@ -14,7 +14,7 @@ import org.apache.spark.sql.expressions.Aggregator;
  * length), else the length of the first row each task sees; a row of another length is invalid. Invalid rows fail
  * the query with the core's {@link InvalidRowException}.
  */
-final class SqlLossAggregator<I extends SqlLossAggregator.Input> extends Aggregator<I, LossState, LossSummary> {
+final class SqlLossAggregator<I extends SqlLossAggregator.Input> extends Aggregator<I, StateBuffer, LossSummary> {
     private static final long serialVersionUID = 1L;
 
     /** What the aggregate needs of a row, whichever bean carries it. */
@@ -36,12 +36,13 @@ final class SqlLossAggregator<I extends SqlLossAggregator.Input> extends Aggrega
     }
 
     @Override
-    public LossState zero() {
-        return LossState.of(options, targets);
+    public StateBuffer zero() {
+        return new StateBuffer(LossState.of(options, targets));
     }
 
     @Override
-    public LossState reduce(LossState state, I row) {
+    public StateBuffer reduce(StateBuffer buffer, I row) {
+        LossState state = buffer.state();
         double[] logits = unbox(row.logitValues(), "logits");
         if (kernel == null) {
             int known = options.knownClasses();
@@ -49,13 +50,13 @@ final class SqlLossAggregator<I extends SqlLossAggregator.Input> extends Aggrega
         }
         if (targets == LossState.Targets.PROBABILITIES) {
             kernel.add(state, logits, unbox(row.probabilityValues(), "probabilities"));
-            return state;
+            return buffer;
         }
         if (row.classIndex() == null) {
             throw new InvalidRowException(InvalidRowException.Reason.NULL_TARGET, "target is null");
         }
         kernel.add(state, logits, row.classIndex());
-        return state;
+        return buffer;
     }
 
     private static double[] unbox(Double[] values, String what) {
@@ -74,18 +75,19 @@ final class SqlLossAggregator<I extends SqlLossAggregator.Input> extends Aggrega
     }
 
     @Override
-    public LossState merge(LossState a, LossState b) {
-        return a.merge(b);
+    public StateBuffer merge(StateBuffer a, StateBuffer b) {
+        a.state().merge(b.state());
+        return a;
     }
 
     @Override
-    public LossSummary finish(LossState state) {
-        return LossSummary.of(state);
+    public LossSummary finish(StateBuffer buffer) {
+        return LossSummary.of(buffer.state());
     }
 
     @Override
-    public Encoder<LossState> bufferEncoder() {
-        return Encoders.kryo(LossState.class);
+    public Encoder<StateBuffer> bufferEncoder() {
+        return StateBuffer.encoder();
     }
 
     @Override

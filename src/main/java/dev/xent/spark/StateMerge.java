@@ -10,7 +10,7 @@ import org.apache.spark.sql.expressions.Aggregator;
  * an evaluation, over the partial states of {@link PartitionScan}. Null inputs are skipped; no input gives the
  * empty state (as the aggregate's {@code zero}). Exact sums make the result independent of the merge order.
  */
-final class StateMerge extends Aggregator<byte[], LossState, byte[]> {
+final class StateMerge extends Aggregator<byte[], StateBuffer, byte[]> {
     private static final long serialVersionUID = 1L;
 
     private final LossAggregator<byte[]> aggregator;
@@ -21,28 +21,32 @@ final class StateMerge extends Aggregator<byte[], LossState, byte[]> {
     }
 
     @Override
-    public LossState zero() {
+    public StateBuffer zero() {
         return aggregator.zero();
     }
 
     @Override
-    public LossState reduce(LossState state, byte[] partial) {
-        return partial == null ? state : state.merge(LossState.fromBytes(partial));
+    public StateBuffer reduce(StateBuffer buffer, byte[] partial) {
+        if (partial != null) {
+            buffer.state().merge(LossState.fromBytes(partial));
+        }
+        return buffer;
     }
 
     @Override
-    public LossState merge(LossState a, LossState b) {
-        return a.merge(b);
+    public StateBuffer merge(StateBuffer a, StateBuffer b) {
+        a.state().merge(b.state());
+        return a;
     }
 
     @Override
-    public byte[] finish(LossState state) {
-        return state.toBytes();
+    public byte[] finish(StateBuffer buffer) {
+        return buffer.state().toBytes();
     }
 
     @Override
-    public Encoder<LossState> bufferEncoder() {
-        return Encoders.kryo(LossState.class);
+    public Encoder<StateBuffer> bufferEncoder() {
+        return StateBuffer.encoder();
     }
 
     @Override
