@@ -197,12 +197,11 @@ public final class EvaluateCommand implements Callable<Integer> {
                 throw new UsageException((rejectNonFinite ? "--reject-nonfinite" : "--on-invalid quarantine")
                         + " writes rejected rows to DIR/rejected: give --output DIR");
             }
+            if (output != null) {
+                folder = OutputFolder.claim(output, input, overwrite, OutputFolder.hadoop(sparkConf));
+            }
             SparkSession spark = session();
             checkInputExists(spark);
-            if (output != null) {
-                folder = new OutputFolder(output, overwrite, spark.sparkContext().hadoopConfiguration());
-                folder.check();
-            }
             Dataset<Row> df = read(spark, inputFormat, input);
             Dataset<Row> schemaSource = df;
             Evaluation evaluation = Evaluation.of(df)
@@ -259,7 +258,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             return ExitCode.JOB_FAILED;
         } finally {
             if (folder != null) {
-                folder.abort();
+                folder.close();
             }
         }
     }

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Map;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
@@ -11,32 +13,77 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
- * The output folder, written atomically: everything goes to a hidden staging folder beside it, which replaces the
- * folder only when the whole run succeeded. A failed or killed run leaves the folder as it was (and at most a
- * staging folder, which {@link #abort()} removes). A non-empty folder is refused unless overwriting. Works on any
- * Hadoop file system ({@code file:}, {@code hdfs:}, ...); the final rename is atomic where the file system's is.
+ * The output folder, claimed before Spark starts and written atomically.
+ *
+ * <p>{@link #claim} refuses (exit code 2) an output that overlaps the input ({@link OutputGuard}), that is a file,
+ * or that is a non-empty folder, unless {@code --overwrite} is given and the folder holds the {@value #MARKER} file
+ * xent writes into each output: a folder xent did not write is never replaced. It then takes the output's
+ * {@link OutputClaim} (a second run to the same output fails with a message naming the first) and holds it until
+ * {@link #close()}.
+ *
+ * <p>Everything goes to a hidden staging folder beside the output, which {@link #commit()} moves in: with an older
+ * output there, that one is first renamed aside, the new one renamed in, then the old one deleted. A run killed
+ * between the two renames leaves the old output whole beside the folder; the next run to claim the output puts it
+ * back first. A failed run leaves the folder as it was ({@link #close()} removes its staging folder). Works on any
+ * Hadoop file system ({@code file:}, {@code hdfs:}, ...); each rename is atomic where the file system's is.
  */
-final class OutputFolder {
+final class OutputFolder implements AutoCloseable {
+    /** The file that marks a folder as xent's output. */
+    static final String MARKER = "_XENT";
+
     private final FileSystem fs;
     private final Path target;
     private final Path staging;
-    private final boolean overwrite;
+    private final OutputClaim claim;
 
-    OutputFolder(String dir, boolean overwrite, Configuration hadoop) {
-        try {
-            Path path = new Path(dir);
-            this.fs = path.getFileSystem(hadoop);
-            this.fs.setWriteChecksum(false); // no .crc files beside summary.json and report.html
-            this.target = fs.makeQualified(path);
-        } catch (IOException e) {
-            throw new UsageException("--output: cannot use " + dir + ": " + e.getMessage());
-        }
+    private OutputFolder(FileSystem fs, Path target, OutputClaim claim) {
+        this.fs = fs;
+        this.target = target;
         this.staging = new Path(target.getParent(), "." + target.getName() + ".xent-staging-" + UUID.randomUUID());
-        this.overwrite = overwrite;
+        this.claim = claim;
     }
 
-    /** Refuses a non-empty folder (or a file) unless overwriting; before any job runs. */
-    void check() {
+    /** Checks the output against the input and its current content, then claims it; before any job runs. */
+    static OutputFolder claim(String dir, String input, boolean overwrite, Configuration hadoop) {
+        OutputGuard.check(dir, input, hadoop);
+        FileSystem fs;
+        Path target;
+        try {
+            Path path = new Path(dir);
+            fs = path.getFileSystem(hadoop);
+            fs.setWriteChecksum(false); // no .crc files beside summary.json and report.html
+            target = fs.makeQualified(path);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new UsageException("--output: cannot use " + dir + ": " + e.getMessage());
+        }
+        if (target.getParent() == null) {
+            throw new UsageException("--output: " + target + " is a root folder; give a folder inside it");
+        }
+        OutputClaim claim = OutputClaim.take(fs, target);
+        OutputFolder folder = new OutputFolder(fs, target, claim);
+        try {
+            folder.restoreSetAside();
+            folder.check(overwrite);
+            return folder;
+        } catch (RuntimeException e) {
+            claim.release();
+            throw e;
+        }
+    }
+
+    /** The Hadoop settings for the output and input paths before Spark starts: the defaults and spark.hadoop.*. */
+    static Configuration hadoop(Map<String, String> sparkConf) {
+        Configuration conf = new Configuration();
+        sparkConf.forEach((k, v) -> {
+            if (k.startsWith("spark.hadoop.")) {
+                conf.set(k.substring("spark.hadoop.".length()), v);
+            }
+        });
+        return conf;
+    }
+
+    /** Refuses a file, and a non-empty folder unless overwriting one that xent wrote. */
+    private void check(boolean overwrite) {
         try {
             if (!fs.exists(target)) {
                 return;
@@ -45,8 +92,41 @@ final class OutputFolder {
             if (!status.isDirectory()) {
                 throw new UsageException("--output: " + target + " is a file, not a folder");
             }
-            if (fs.listStatus(target).length > 0 && !overwrite) {
-                throw new UsageException("--output: " + target + " is not empty; pass --overwrite to replace it");
+            if (fs.listStatus(target).length == 0) {
+                return;
+            }
+            if (!overwrite) {
+                throw new UsageException("--output: " + target + " is not empty; pass --overwrite to replace an "
+                        + "earlier xent output");
+            }
+            if (!fs.exists(new Path(target, MARKER))) {
+                throw new UsageException("--output: " + target + " was not written by xent (no " + MARKER
+                        + " file in it); --overwrite replaces only xent's own outputs, so it is left as it is");
+            }
+        } catch (IOException e) {
+            throw new UsageException("--output: cannot check " + target + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * After a run killed between its two renames: puts the old output, set aside, back in place; deletes a set-aside
+     * output whose replacement is in place. Only folders holding xent's marker are touched.
+     */
+    private void restoreSetAside() {
+        try {
+            FileStatus[] aside = fs.globStatus(new Path(target.getParent(), "." + target.getName() + ".xent-old-*"));
+            if (aside == null) {
+                return;
+            }
+            for (FileStatus old : aside) {
+                if (!fs.exists(new Path(old.getPath(), MARKER))) {
+                    continue;
+                }
+                if (!fs.exists(target)) {
+                    rename(old.getPath(), target);
+                } else {
+                    fs.delete(old.getPath(), true);
+                }
             }
         } catch (IOException e) {
             throw new UsageException("--output: cannot check " + target + ": " + e.getMessage());
@@ -66,29 +146,42 @@ final class OutputFolder {
         }
     }
 
-    /** Replaces the folder with the staging folder. */
+    /** Marks the staging folder as xent's and moves it in place of the output (see the class comment). */
     void commit() {
         try {
             fs.mkdirs(staging);
-            if (fs.exists(target)) {
-                if (!fs.delete(target, true)) {
-                    throw new IOException("cannot delete the old " + target);
-                }
+            writeText(MARKER, "written by xent at " + Instant.now() + "\n");
+            PausePoint.at("before-replace");
+            if (!fs.exists(target)) {
+                rename(staging, target);
+                return;
             }
-            if (!fs.rename(staging, target)) {
-                throw new IOException("cannot rename " + staging + " to " + target);
-            }
+            Path aside = new Path(target.getParent(), "." + target.getName() + ".xent-old-" + UUID.randomUUID());
+            rename(target, aside);
+            PausePoint.at("old-set-aside");
+            rename(staging, target);
+            PausePoint.at("new-in-place");
+            fs.delete(aside, true);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    /** Removes the staging folder after a failure; the folder itself is untouched. */
-    void abort() {
+    private void rename(Path from, Path to) throws IOException {
+        if (!fs.rename(from, to)) {
+            throw new IOException("cannot rename " + from + " to " + to);
+        }
+    }
+
+    /** Removes the staging folder (left only by a failure) and releases the claim; the folder itself is untouched. */
+    @Override
+    public void close() {
         try {
             fs.delete(staging, true);
         } catch (IOException ignored) {
             // Best effort: a leftover hidden staging folder holds no summary.json in the output folder.
+        } finally {
+            claim.release();
         }
     }
 

@@ -274,6 +274,7 @@ class EvaluateCommandTest {
         Path out = tmp.resolve("bad-out");
         Files.createDirectories(out);
         Files.writeString(out.resolve("keep.txt"), "older results");
+        Files.writeString(out.resolve(OutputFolder.MARKER), ""); // an earlier xent output
         CliRun byId = CliRun.of("evaluate", "--input", bad.toString(), "--id-cols", "id", "--output", out.toString(),
                 "--overwrite");
         assertEquals(1, byId.exitCode, byId.toString());
@@ -304,6 +305,7 @@ class EvaluateCommandTest {
         CliRun refused = CliRun.of("evaluate", "--input", SAMPLE, "--output", out.toString());
         assertEquals(2, refused.exitCode, refused.toString());
         assertTrue(refused.err.contains("is not empty; pass --overwrite"), refused.err);
+        Files.writeString(out.resolve(OutputFolder.MARKER), ""); // as if xent wrote it (OutputSafetyTest: else refused)
         CliRun replaced = CliRun.of("evaluate", "--input", SAMPLE, "--output", out.toString(), "--overwrite");
         assertEquals(0, replaced.exitCode, replaced.toString());
         assertTrue(Files.exists(out.resolve("summary.json")));

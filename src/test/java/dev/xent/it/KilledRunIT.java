@@ -53,6 +53,7 @@ class KilledRunIT {
         Path out = tmp.resolve("out");
         Files.createDirectories(out);
         Files.writeString(out.resolve("earlier.txt"), "an earlier run's file");
+        Files.writeString(out.resolve("_XENT"), ""); // an earlier xent output, which --overwrite may replace
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(Processes.sparkJavaFlags());
