@@ -73,21 +73,29 @@ final class RowValues {
             return null;
         }
         double[] out = isFloat ? widen(values.toFloatArray()) : values.toDoubleArray();
-        if (!RowReader.hasNull(values)) { // the null bits, a word at a time; the loop below names the first null
-            return out;
+        checkNullElements(values, isFloat, what);
+        return out;
+    }
+
+    /**
+     * The rule for null elements of a Spark internal array of {@code float} or {@code double}: none, or one beside a
+     * NaN (the row's loss is NaN whatever the null stands for; the null reads as 0) passes; a null element in a row
+     * without a NaN makes the row invalid. Looks at the null bits first, a word at a time.
+     */
+    static void checkNullElements(ArrayData values, boolean isFloat, String what) {
+        if (!RowReader.hasNull(values)) {
+            return;
         }
-        for (int i = 0; i < out.length; i++) {
+        int firstNull = -1;
+        for (int i = 0; i < values.numElements(); i++) {
             if (values.isNullAt(i)) {
-                for (double v : out) {
-                    if (Double.isNaN(v)) {
-                        return out;
-                    }
-                }
-                throw new InvalidRowException(InvalidRowException.Reason.NULL_LOGITS,
-                        what + " hold a null or non-numeric element at position " + i);
+                firstNull = firstNull < 0 ? i : firstNull;
+            } else if (isFloat ? Float.isNaN(values.getFloat(i)) : Double.isNaN(values.getDouble(i))) {
+                return;
             }
         }
-        return out;
+        throw new InvalidRowException(InvalidRowException.Reason.NULL_LOGITS,
+                what + " hold a null or non-numeric element at position " + firstNull);
     }
 
     /** The float values of a Spark internal array when it holds no null element, else null. */

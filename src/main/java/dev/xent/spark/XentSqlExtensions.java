@@ -3,6 +3,7 @@ package dev.xent.spark;
 import dev.xent.core.CrossEntropyOptions;
 import dev.xent.core.InputKind;
 import java.util.Arrays;
+import java.util.function.BinaryOperator;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.SparkSessionExtensions;
 import scala.Function1;
@@ -33,14 +34,19 @@ public final class XentSqlExtensions implements Function1<SparkSessionExtensions
 
     /** The options the session's {@code spark.xent.*} settings give. */
     static CrossEntropyOptions options(SparkSession session) {
+        return options((key, fallback) -> session.conf().get(key, fallback));
+    }
+
+    /** The options the {@code spark.xent.*} settings give; {@code conf} returns a setting, or its fallback. */
+    static CrossEntropyOptions options(BinaryOperator<String> conf) {
         CrossEntropyOptions.Builder b = CrossEntropyOptions.builder();
-        String weight = session.conf().get("spark.xent.weight", "");
+        String weight = conf.apply("spark.xent.weight", "");
         if (!weight.isBlank()) {
             b.weight(Arrays.stream(weight.split(",")).map(String::trim).mapToDouble(Double::parseDouble).toArray());
         }
-        b.ignoreIndex(Long.parseLong(session.conf().get("spark.xent.ignoreIndex", "-100").trim()));
-        b.labelSmoothing(Double.parseDouble(session.conf().get("spark.xent.labelSmoothing", "0.0").trim()));
-        b.inputKind(InputKind.parse(session.conf().get("spark.xent.inputKind", "logits")));
+        b.ignoreIndex(Long.parseLong(conf.apply("spark.xent.ignoreIndex", "-100").trim()));
+        b.labelSmoothing(Double.parseDouble(conf.apply("spark.xent.labelSmoothing", "0.0").trim()));
+        b.inputKind(InputKind.parse(conf.apply("spark.xent.inputKind", "logits")));
         return b.build();
     }
 }
