@@ -183,8 +183,27 @@ public final class BenchTable {
                 }
             }
         }
+        sqlGoals(rows, out);
         parquetGoals(rows, out);
         return out.toString();
+    }
+
+    /** Issue 13's goal: the catalog's SQL routes ({@code xent.agg}, {@code sum(xent.loss)}) at this fraction of
+     * {@code Evaluation}'s throughput or more. */
+    private static final double SQL_FRACTION = 0.8;
+
+    /** Issue 13: each catalog SQL route's throughput against {@code Evaluation}'s on the same frame. */
+    private static void sqlGoals(List<Row> rows, StringBuilder out) {
+        for (Row r : rows) {
+            if (r.group.equals("spark") && (r.contender.startsWith("SQL xent.") || r.contender.startsWith("SQL sum("))) {
+                double xent = xent(rows, "spark", r.classes, r.n);
+                if (!Double.isNaN(xent)) {
+                    double ratio = r.elementsPerSecond / xent;
+                    out.append(String.format(Locale.ROOT, "goal C=%d N=%d: %s >= %.1fx Evaluation's rate: %.2fx, %s%n",
+                            r.classes, r.n, r.contender, SQL_FRACTION, ratio, ratio >= SQL_FRACTION ? "met" : "MISSED"));
+                }
+            }
+        }
     }
 
     /** Goals 3 (xent within 1.3x the floor's time), 4 (the 2 GB run finished) and 5 (linear in N x C). */

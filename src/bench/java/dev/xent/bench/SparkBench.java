@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.udf;
 
 import dev.xent.core.CrossEntropyOptions;
 import dev.xent.spark.Evaluation;
+import dev.xent.spark.XentFunctions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -32,6 +33,8 @@ import scala.collection.Seq;
 /**
  * The Spark routes to a cross-entropy mean over one cached DataFrame on {@code local[2]} (N rows of C float
  * logits, {@code array<float>}, and an int target): xent's one-scan aggregate ({@link Evaluation}), the MLlib
+ * SQL routes: the catalog's {@code xent.agg} and {@code sum(xent.loss)} ({@code spark.sql.catalog.xent}) beside the
+ * older {@code xent_agg} (a typed {@code Aggregator}) and {@code xent_loss} (a UDF); the MLlib
  * route ({@code array_to_vector}, a softmax UDF, {@code MulticlassClassificationEvaluator} with {@code logLoss}),
  * Spark SQL's built-in higher-order functions ({@code array_max} and {@code aggregate} over {@code exp}), and a
  * plain Java UDF that takes the boxed {@code Seq}. Each route runs {@code runs} times after {@link #WARM_UP_RUNS}
@@ -57,7 +60,9 @@ public final class SparkBench {
         SparkSession spark = SparkSession.builder().master("local[2]").appName("xent-bench")
                 .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
                 .config("spark.driver.bindAddress", "127.0.0.1").config("spark.sql.shuffle.partitions", "2")
+                .config("spark.sql.catalog.xent", "dev.xent.spark.XentCatalog")
                 .getOrCreate();
+        XentFunctions.register(spark, CrossEntropyOptions.defaults());
         spark.sparkContext().setLogLevel("WARN");
         for (String size : args[0].split(",")) {
             long elements = Long.parseLong(size);
@@ -75,13 +80,21 @@ public final class SparkBench {
 
         CrossEntropyOptions options = CrossEntropyOptions.builder().classes(classes).build();
         time("xent Evaluation", n, classes, runs, () -> Evaluation.of(df).options(options).run().total().mean());
+        df.createOrReplaceTempView("outputs");
+        time("SQL xent.agg", n, classes, runs, () -> spark.sql("SELECT xent.agg(logits, target).mean FROM outputs")
+                .first().getDouble(0));
+        time("SQL sum(xent.loss)", n, classes, runs, () -> spark.sql("SELECT sum(xent.loss(logits, target)) / "
+                + "count(*) FROM outputs").first().getDouble(0));
+        time("SQL xent_agg (Aggregator)", n, classes, runs, () -> spark.sql("SELECT xent_agg(logits, target).mean "
+                + "FROM outputs").first().getDouble(0));
+        time("SQL xent_loss (UDF)", n, classes, runs, () -> spark.sql("SELECT avg(xent_loss(logits, target)) "
+                + "FROM outputs").first().getDouble(0));
         time("boxed Java UDF", n, classes, runs, () -> df.select(avg(boxedLoss().apply(col("logits"),
                 col("target")))).first().getDouble(0));
         time("MLlib logLoss", n, classes, runs, () -> new MulticlassClassificationEvaluator().setMetricName("logLoss")
                 .setLabelCol("label").setProbabilityCol("probability").setPredictionCol("prediction")
                 .evaluate(df.select(col("target").cast("double").as("label"), lit(0.0).as("prediction"),
                         softmax().apply(functions.array_to_vector(col("logits"))).as("probability"))));
-        df.createOrReplaceTempView("outputs");
         time("Spark SQL HOF", n, classes, runs, () -> spark.sql("SELECT avg(log(aggregate(logits, 0D, "
                 + "(s, x) -> s + exp(x - m))) - (element_at(logits, target + 1) - m)) FROM "
                 + "(SELECT logits, target, array_max(logits) AS m FROM outputs)").first().getDouble(0));
