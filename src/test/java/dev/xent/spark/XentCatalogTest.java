@@ -19,6 +19,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.execution.SparkPlan;
 import org.apache.spark.sql.execution.WholeStageCodegenExec;
 import org.apache.spark.sql.types.DataTypes;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import scala.collection.JavaConverters;
@@ -207,6 +208,24 @@ class XentCatalogTest {
             }
         }
         throw new AssertionError("no InvalidRowException in " + e, e);
+    }
+
+    @Test
+    void unqualifiedNamesThroughSetPathOnSpark4() {
+        SparkSession spark = SharedSpark.get();
+        Assumptions.assumeTrue(spark.version().startsWith("4"), "SET PATH came in Spark 4.2; this is " + spark.version());
+        spark.conf().set("spark.sql.path.enabled", "true");
+        try {
+            spark.sql("SET PATH = DEFAULT_PATH, xent.system");
+            for (Row r : rows("SELECT loss(logits, target), xent.loss(logits, target) FROM cat_float")) {
+                assertSameBits(r.getDouble(1), r.getDouble(0), "loss through the path");
+            }
+            Row r = rows("SELECT agg(logits, target).mean, xent.agg(logits, target).mean FROM cat_float").get(0);
+            assertSameBits(r.getDouble(1), r.getDouble(0), "agg through the path");
+        } finally {
+            spark.sql("SET PATH = DEFAULT_PATH");
+            spark.conf().unset("spark.sql.path.enabled");
+        }
     }
 
     @Test
