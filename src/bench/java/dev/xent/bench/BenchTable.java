@@ -195,12 +195,14 @@ public final class BenchTable {
     /** Issue 13: each catalog SQL route's throughput against {@code Evaluation}'s on the same frame. */
     private static void sqlGoals(List<Row> rows, StringBuilder out) {
         for (Row r : rows) {
-            if (r.group.equals("spark") && (r.contender.startsWith("SQL xent.") || r.contender.startsWith("SQL sum("))) {
+            boolean catalogRoute = r.contender.startsWith("SQL xent.") || r.contender.startsWith("SQL sum(");
+            if (r.group.equals("spark") && catalogRoute) {
                 double xent = xent(rows, "spark", r.classes, r.n);
                 if (!Double.isNaN(xent)) {
                     double ratio = r.elementsPerSecond / xent;
                     out.append(String.format(Locale.ROOT, "goal C=%d N=%d: %s >= %.1fx Evaluation's rate: %.2fx, %s%n",
-                            r.classes, r.n, r.contender, SQL_FRACTION, ratio, ratio >= SQL_FRACTION ? "met" : "MISSED"));
+                            r.classes, r.n, r.contender, SQL_FRACTION, ratio,
+                            ratio >= SQL_FRACTION ? "met" : "MISSED"));
                 }
             }
         }

@@ -153,7 +153,14 @@ public final class SparkBench {
         }, DataTypes.DoubleType);
     }
 
+    /**
+     * Runs a route unless {@code XENT_BENCH_SPARK_ROUTES} (comma-separated names, e.g. {@code xent Evaluation,SQL
+     * xent.agg}) leaves it out.
+     */
     private static void time(String name, int n, int classes, int runs, DoubleSupplier route) {
-        TimedRuns.print("spark", name, n, classes, WARM_UP_RUNS, runs, route);
+        String only = System.getenv("XENT_BENCH_SPARK_ROUTES");
+        if (only == null || only.isBlank() || Arrays.asList(only.split(",")).contains(name)) {
+            TimedRuns.print("spark", name, n, classes, WARM_UP_RUNS, runs, route);
+        }
     }
 }

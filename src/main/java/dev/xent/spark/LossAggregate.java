@@ -115,7 +115,8 @@ public final class LossAggregate implements AggregateFunction<AggregateState, In
     public DataType[] inputTypes() {
         DataType logits = floatLogits ? CatalogArguments.FLOATS : CatalogArguments.DOUBLES;
         DataType target = targets == LossState.Targets.PROBABILITIES ? CatalogArguments.DOUBLES : DataTypes.LongType;
-        return withOptions ? new DataType[] {logits, target, CatalogArguments.OPTIONS} : new DataType[] {logits, target};
+        return withOptions ? new DataType[] {logits, target, CatalogArguments.OPTIONS}
+                : new DataType[] {logits, target};
     }
 
     @Override

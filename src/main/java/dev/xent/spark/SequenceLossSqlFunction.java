@@ -17,7 +17,8 @@ import org.apache.spark.sql.types.DataTypes;
  * {@code xent.sequence_loss(logits, targets [, options])} bound to {@code array<array<float>>} or
  * {@code array<array<double>>} logits (T tokens of C) and integer targets (T; Spark casts them to
  * {@code array<bigint>}): PyTorch's per-token losses ({@code reduction='none'} of a K-dimensional call),
- * {@code array<double>}, 0 for ignored tokens, as {@code bin/xent --reduction none} writes them. C is the options', else the first
+ * {@code array<double>}, 0 for ignored tokens, as
+ * {@code bin/xent --reduction none} writes them. C is the options', else the first
  * token's. An invalid token (or a null element without a NaN beside it) fails the query naming the token.
  */
 public final class SequenceLossSqlFunction implements ScalarFunction<ArrayData>, Serializable {

@@ -24,7 +24,8 @@ import org.apache.spark.sql.util.CaseInsensitiveStringMap;
  *   <li>{@code xent.loss(logits, target [, options])}: PyTorch's per-row loss, {@code double}
  *       ({@link IndexLoss}, {@link ProbabilityLoss});</li>
  *   <li>{@code xent.log_softmax(logits)}: {@code array<double>} ({@link LogSoftmaxSqlFunction});</li>
- *   <li>{@code xent.sequence_loss(logits, targets [, options])}: per-token losses ({@link SequenceLossSqlFunction});</li>
+ *   <li>{@code xent.sequence_loss(logits, targets [, options])}: per-token losses
+ *       ({@link SequenceLossSqlFunction});</li>
  *   <li>{@code xent.agg(logits, target [, options])}: the exact aggregate, a struct ({@link LossAggregate}).</li>
  * </ul>
  * Logits are {@code array<float>} or {@code array<double>}; a target is an integer class index or an array of
