@@ -19,8 +19,11 @@ Files (JSON lines, one case per line), beside this script:
   errors.jsonl  inputs PyTorch refuses, with its exception type and message; and the documented deviations
                 (negative/NaN label smoothing, which torch treats as 0 and xent refuses), with torch's result.
 
-Every expected value below comes from torch; none is typed by hand. Numbers: floats as repr() (round trip), and
-the strings "NaN", "Infinity", "-Infinity" for non-finite values.
+Every expected value below comes from torch; none is typed by hand. Beside torch's values ("expected"), each case
+with numbers has "exact": the same figures from a high-precision reference (exact.py, mpmath), rounded once to
+double, so the tests can tell torch's own rounding (large, relatively, on losses below 1e-12) from xent's. Where an
+input is NaN or +inf "exact" repeats torch's value. counts.json holds each file's number of cases, which the tests
+check. Numbers: floats as repr() (round trip), and the strings "NaN", "Infinity", "-Infinity" for non-finite values.
 """
 import json
 import math
@@ -30,6 +33,8 @@ import sys
 
 import torch
 import torch.nn.functional as F
+
+import exact
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 MASK64 = (1 << 64) - 1
@@ -178,18 +183,61 @@ def dec_list(values):
     return [dec(v) for v in values]
 
 
+def enc_nested(values):
+    return [enc_nested(v) for v in values] if isinstance(values, list) else enc(values)
+
+
+def exact_sequences(flat, y, weight, ii, eps, cols, torch_values):
+    """exact.py's figures of a sequence case: the token losses and mean of all sequences, and per sequence."""
+    tokens = len(y[0])
+    rows = [flat[i * tokens:(i + 1) * tokens] for i in range(len(y))]
+    every = exact.class_index(flat, [t for seq in y for t in seq], weight, ii, eps, "logits", cols)
+    means = [exact.class_index(rows[i], y[i], weight, ii, eps, "logits", cols)["mean"] for i in range(len(y))]
+    defined = [m for i, m in enumerate(means) if any(t != ii for t in y[i])]
+    values = {
+        "none": [every["none"][i * tokens:(i + 1) * tokens] for i in range(len(y))],
+        "sum": every["sum"],
+        "mean": every["mean"],
+        "sequence_means": means,
+        "sequence_mean_loss": exact.mean(defined),
+        "sequence_mean_perplexity": exact.mean([exact.exp(m) for m in defined]),
+    }
+    return {k: exact_or_torch(values[k], torch_values[k]) for k in values}
+
+
+def exact_or_torch(exact_values, torch_values):
+    """exact.py's values (nested like torch's, encoded), with torch's where exact.py has none."""
+    if isinstance(torch_values, list):
+        return [exact_or_torch(e, t) for e, t in zip(exact_values, torch_values)]
+    v = exact.to_double(exact_values)
+    return enc(torch_values) if v is None else enc(v)
+
+
+def exact_loss(case, logits, probs):
+    """exact.py's none, sum and mean for a case, as materialize() gave its inputs."""
+    w, ii, eps, cols = case["_weight"], case["ignore_index"], case["label_smoothing"], case["classes"]
+    if probs is not None:
+        return exact.probability_targets(logits, probs, w, eps, cols)
+    return exact.class_index(logits, case["target"], w, ii, eps, case["input_kind"], cols)
+
+
 def expect(case):
-    """Fills case["expected"] (none, sum, mean) from torch, or case["error"] when torch raises."""
+    """Fills case["expected"] (none, sum, mean) from torch and case["exact"] from exact.py, or case["error"] when
+    torch raises."""
     logits, probs = materialize(case)
     try:
         none = torch_loss(case, logits, probs, "none")
         total = torch_loss(case, logits, probs, "sum")
         mean = torch_loss(case, logits, probs, "mean")
-        result = {"none": enc_list(none.tolist()), "sum": enc(total.item()), "mean": enc(mean.item())}
+        torch_values = {"none": none.tolist(), "sum": total.item(), "mean": mean.item()}
+        result = {"none": enc_list(torch_values["none"]), "sum": enc(torch_values["sum"]),
+                  "mean": enc(torch_values["mean"])}
         if case.pop("_deviation", False):
             case["torch_result"] = result
         else:
             case["expected"] = result
+            e = exact_loss(case, logits, probs)
+            case["exact"] = {k: exact_or_torch(e[k], torch_values[k]) for k in ("none", "sum", "mean")}
     except (RuntimeError, IndexError, ValueError) as e:
         case["error"] = {"type": type(e).__name__, "message": str(e)}
     del case["_weight"]
@@ -469,8 +517,11 @@ def log_softmax_cases():
         logits, _ = materialize(case)
         del case["_weight"]
         x = torch.tensor(logits[0], dtype=torch.float64)
-        case["expected"] = {"log_softmax": enc_list(F.log_softmax(x, 0).tolist()),
-                            "logsumexp": enc(torch.logsumexp(x, 0).item())}
+        torch_values = {"log_softmax": F.log_softmax(x, 0).tolist(), "logsumexp": torch.logsumexp(x, 0).item()}
+        case["expected"] = {"log_softmax": enc_list(torch_values["log_softmax"]),
+                            "logsumexp": enc(torch_values["logsumexp"])}
+        e = exact.log_softmax(logits[0])
+        case["exact"] = {k: exact_or_torch(e[k], torch_values[k]) for k in ("log_softmax", "logsumexp")}
     return cases
 
 
@@ -504,6 +555,11 @@ def half_precision_cases():
             "mean": enc(F.cross_entropy(xd, y, reduction="mean").item()),
             "values": enc_list(xd[0].tolist()[:16]),
         }
+        torch_values = {"none": F.cross_entropy(xd, y, reduction="none").tolist(),
+                        "sum": F.cross_entropy(xd, y, reduction="sum").item(),
+                        "mean": F.cross_entropy(xd, y, reduction="mean").item()}
+        e = exact.class_index(xd.tolist(), y.tolist(), None, -100, 0.0, "logits", cols)
+        case["exact"] = {k: exact_or_torch(e[k], torch_values[k]) for k in ("none", "sum", "mean")}
         cases.append(case)
     return cases
 
@@ -532,6 +588,7 @@ def large_vocab_cases():
         for_torch["weight"] = enc_list(w) if w is not None else None
         result = expect(for_torch)
         case["expected"] = result["expected"]
+        case["exact"] = result["exact"]
         out.append(case)
     return out
 
@@ -565,14 +622,16 @@ def sequence_cases():
                 "label_smoothing": eps, "logits_gen": spec, "target": y}
         if weight is not None:
             case["weight"] = weight
-        case["expected"] = {
-            "none": [enc_list(row) for row in F.cross_entropy(inp, yt, reduction="none", **kw).tolist()],
-            "sum": enc(F.cross_entropy(inp, yt, reduction="sum", **kw).item()),
-            "mean": enc(F.cross_entropy(inp, yt, reduction="mean", **kw).item()),
-            "sequence_means": enc_list(seq_means.tolist()),
-            "sequence_mean_loss": enc(defined.mean().item()),
-            "sequence_mean_perplexity": enc(defined.exp().mean().item()),
+        torch_values = {
+            "none": F.cross_entropy(inp, yt, reduction="none", **kw).tolist(),
+            "sum": F.cross_entropy(inp, yt, reduction="sum", **kw).item(),
+            "mean": F.cross_entropy(inp, yt, reduction="mean", **kw).item(),
+            "sequence_means": seq_means.tolist(),
+            "sequence_mean_loss": defined.mean().item(),
+            "sequence_mean_perplexity": defined.exp().mean().item(),
         }
+        case["expected"] = {k: enc_nested(v) for k, v in torch_values.items()}
+        case["exact"] = exact_sequences(flat, y, weight, ii, eps, cols, torch_values)
         cases.append(case)
     return cases
 
@@ -588,7 +647,7 @@ def compute_all():
         case_for_torch.pop("weight_gen", None)
         case_for_torch["weight"] = enc_list(w) if w is not None else None
         result = expect(case_for_torch)
-        for key in ("expected", "error"):
+        for key in ("expected", "exact", "error"):
             if key in result:
                 stored[key] = result[key]
         files["random.jsonl"].append(stored)
@@ -600,7 +659,10 @@ def compute_all():
         result = expect(case)
         result["label_smoothing"] = enc(result["label_smoothing"])
         files["errors.jsonl"].append(result)
-    return {name: "".join(json.dumps(c, sort_keys=True) + "\n" for c in cases) for name, cases in files.items()}
+    texts = {name: "".join(json.dumps(c, sort_keys=True) + "\n" for c in cases) for name, cases in files.items()}
+    texts["counts.json"] = json.dumps({name: len(cases) for name, cases in files.items()}, indent=1,
+                                      sort_keys=True) + "\n"
+    return texts
 
 
 def main(argv):
@@ -623,7 +685,7 @@ def main(argv):
             for a, b in zip(old, new):
                 if a != b:
                     differences += 1
-                    print("%s: %s differs" % (name, json.loads(b)["name"]))
+                    print("%s: %s differs" % (name, json.loads(b)["name"] if name.endswith(".jsonl") else b))
         else:
             with open(path, "w") as f:
                 f.write(text)

@@ -80,19 +80,23 @@ class LanguageModelTest {
             JsonNode e = c.node.get("expected");
             double mean = GoldenCase.number(e.get("mean"));
             double sum = GoldenCase.number(e.get("sum"));
-            TorchMatch.check(c.name + " lm mean", mean, number(s.get("mean")));
-            TorchMatch.check(c.name + " lm sum", sum, number(s.get("sum")));
-            TorchMatch.check(c.name + " lm token mean", mean, number(lm.get("token_mean_loss")));
-            TorchMatch.check(c.name + " perplexity", Math.exp(mean), number(lm.get("perplexity")));
-            TorchMatch.check(c.name + " bits per token", mean / Math.log(2), number(lm.get("bits_per_token")));
-            TorchMatch.check(c.name + " sequence mean", GoldenCase.number(e.get("sequence_mean_loss")),
+            double exactMean = GoldenCase.number(c.exact("mean"));
+            double exactSum = GoldenCase.number(c.exact("sum"));
+            TorchMatch.check(c.name + " lm mean", mean, exactMean, number(s.get("mean")));
+            TorchMatch.check(c.name + " lm sum", sum, exactSum, number(s.get("sum")));
+            TorchMatch.check(c.name + " lm token mean", mean, exactMean, number(lm.get("token_mean_loss")));
+            TorchMatch.check(c.name + " perplexity", Math.exp(mean), Math.exp(exactMean), number(lm.get("perplexity")));
+            TorchMatch.check(c.name + " bits per token", mean / Math.log(2), exactMean / Math.log(2),
+                    number(lm.get("bits_per_token")));
+            TorchMatch.check(c.name + " sequence mean", e.get("sequence_mean_loss"), c.exact("sequence_mean_loss"),
                     number(lm.get("sequence_mean_loss")));
-            TorchMatch.check(c.name + " sequence perplexity", GoldenCase.number(e.get("sequence_mean_perplexity")),
-                    number(lm.get("sequence_mean_perplexity")));
+            TorchMatch.check(c.name + " sequence perplexity", e.get("sequence_mean_perplexity"),
+                    c.exact("sequence_mean_perplexity"), number(lm.get("sequence_mean_perplexity")));
             long rows = c.node.get("target").size();
             long bytes = 4L * c.node.get("tokens").asLong() * rows + rows * (rows - 1) / 2;
             assertEquals(bytes, lm.get("bytes").asLong());
-            TorchMatch.check(c.name + " bits per byte", sum / (Math.log(2) * bytes), number(lm.get("bits_per_byte")));
+            TorchMatch.check(c.name + " bits per byte", sum / (Math.log(2) * bytes), exactSum / (Math.log(2) * bytes),
+                    number(lm.get("bits_per_byte")));
             assertEquals(rows, lm.get("sequences").asLong());
             assertEquals(rows, s.get("rows").asLong());
             assertTrue(run.err.contains(rows + " rows = " + rows + " sequences + 0 rejected"), run.err);
@@ -110,10 +114,14 @@ class LanguageModelTest {
         List<Row> rows = SharedSpark.get().read().parquet(out.resolve("rows").toString()).orderBy("id")
                 .collectAsList();
         JsonNode none = c.node.get("expected").get("none");
+        JsonNode exactNone = c.exact("none");
+        assertEquals(none.size(), rows.size(), "sequences written");
         for (int i = 0; i < rows.size(); i++) {
             List<Double> losses = rows.get(i).getList(rows.get(i).fieldIndex("loss"));
+            assertEquals(none.get(i).size(), losses.size(), "tokens of sequence " + i);
             for (int t = 0; t < losses.size(); t++) {
-                TorchMatch.check("none[" + i + "][" + t + "]", GoldenCase.number(none.get(i).get(t)), losses.get(t));
+                TorchMatch.check("none[" + i + "][" + t + "]", none.get(i).get(t), exactNone.get(i).get(t),
+                        losses.get(t));
             }
         }
         Path bad = tmp.resolve("bad-seq.parquet");

@@ -74,7 +74,7 @@ class CrossEntropyTest {
             double[] p = new double[c];
             for (int i = 0; i < c; i++) {
                 f[i] = (float) (r.nextGaussian() * Math.pow(10, r.nextInt(6) - 2));
-                if (kernel != null && b.build().inputKind() == InputKind.PROBABILITIES) {
+                if (b.build().inputKind() == InputKind.PROBABILITIES) {
                     f[i] = Math.abs(f[i]);
                 }
                 d[i] = f[i];

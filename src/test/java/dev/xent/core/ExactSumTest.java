@@ -146,9 +146,7 @@ class ExactSumTest {
     @Test
     void keepsWhatNaiveSummationLoses() {
         List<Double> values = List.of(1e100, 1.0, -1e100);
-        assertEquals(0.0, 1e100 + 1.0 - 1e100, 0.0, "naive");
         assertEquals(1.0, sumOf(values), 0.0);
-        assertEquals(0.30000000000000004, 0.1 + 0.2, 0.0);
         assertEquals(oracle(List.of(0.1, 0.2)), sumOf(List.of(0.1, 0.2)), 0.0);
         assertEquals(oracle(List.of(0.1, 0.2, -0.3)), sumOf(List.of(0.1, 0.2, -0.3)), 0.0);
         assertTrue(sumOf(List.of(0.1, 0.2, -0.3)) != 0.0);

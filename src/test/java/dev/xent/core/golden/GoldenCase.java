@@ -51,24 +51,66 @@ public final class GoldenCase {
         }
     }
 
-    /** Every case of one golden file. */
+    /** Every case of one golden file (see {@link #nodes}). */
     public static List<GoldenCase> load(String file) {
-        String resource = "/golden/" + file;
-        try (InputStream in = GoldenCase.class.getResourceAsStream(resource)) {
-            if (in == null) {
-                throw new IllegalStateException("missing test resource " + resource);
-            }
-            List<GoldenCase> cases = new ArrayList<>();
-            BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+        List<GoldenCase> cases = new ArrayList<>();
+        for (JsonNode node : nodes(file)) {
+            cases.add(new GoldenCase(node));
+        }
+        return cases;
+    }
+
+    /**
+     * Every line of one golden file, parsed. Fails unless the file holds exactly the number of cases the generator
+     * wrote into {@code counts.json}: a loop over the cases can then never pass by running zero or too few times.
+     */
+    public static List<JsonNode> nodes(String file) {
+        List<JsonNode> cases = new ArrayList<>();
+        try (BufferedReader reader = open(file)) {
             for (String line = reader.readLine(); line != null; line = reader.readLine()) {
                 if (!line.isBlank()) {
-                    cases.add(new GoldenCase(JSON.readTree(line)));
+                    cases.add(JSON.readTree(line));
                 }
             }
-            return cases;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        int written = expectedCount(file);
+        if (cases.size() != written || written == 0) {
+            throw new IllegalStateException("golden file " + file + " holds " + cases.size()
+                    + " cases, but generate_golden.py wrote " + written + " (counts.json)");
+        }
+        return cases;
+    }
+
+    private static int expectedCount(String file) {
+        try (BufferedReader reader = open("counts.json")) {
+            JsonNode count = JSON.readTree(reader).get(file);
+            if (count == null) {
+                throw new IllegalStateException("counts.json has no count for golden file " + file);
+            }
+            return count.asInt();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static BufferedReader open(String file) {
+        String resource = "/golden/" + file;
+        InputStream in = GoldenCase.class.getResourceAsStream(resource);
+        if (in == null) {
+            throw new IllegalStateException("missing test resource " + resource);
+        }
+        return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+    }
+
+    /** The case's exact value (mpmath, exact.py) of the figure torch's {@code expected} has under this key. */
+    public JsonNode exact(String key) {
+        JsonNode exact = node.get("exact");
+        if (exact == null || !exact.has(key)) {
+            throw new IllegalStateException(name + " has no exact value for " + key);
+        }
+        return exact.get(key);
     }
 
     public boolean hasProbabilityTargets() {
