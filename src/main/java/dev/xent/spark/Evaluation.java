@@ -232,7 +232,7 @@ public final class Evaluation {
                 Column count = functions.sum("__xent_count").as("__xent_count");
                 Column[] keys = groupBy.stream().map(n -> col(InputColumns.quote(n))).toArray(Column[]::new);
                 List<Row> grouped = partials.groupBy(keys).agg(state, count).orderBy(keys).collectAsList();
-                LossState total = aggregator.zero();
+                LossState total = aggregator.emptyState();
                 List<EvaluationResult.Group> groups = new ArrayList<>();
                 for (Row row : grouped) {
                     Map<String, Object> key = new LinkedHashMap<>();
