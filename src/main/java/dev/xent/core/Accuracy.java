@@ -29,6 +29,11 @@ public final class Accuracy implements Figure {
     }
 
     @Override
+    public boolean largerIsBetter(String value) {
+        return true;
+    }
+
+    @Override
     public Figure zero() {
         return new Accuracy();
     }

@@ -27,6 +27,11 @@ public interface Figure extends Serializable {
     /** True when the figure is defined for rows of this kind of target ({@code sequences}: language-model rows). */
     boolean appliesTo(LossState.Targets targets, boolean sequences);
 
+    /** True when a larger {@code value} (one of {@link #values}' names) is better, as for accuracy. */
+    default boolean largerIsBetter(String value) {
+        return false;
+    }
+
     /** An empty state of this figure, with the same parameters. */
     Figure zero();
 

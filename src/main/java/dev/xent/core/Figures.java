@@ -82,6 +82,12 @@ public final class Figures {
         return e == null ? null : e.reader.read(in);
     }
 
+    /** True when a larger value of this name is better (false for unknown names and for the loss). */
+    public static boolean largerIsBetter(String value) {
+        String id = scalarValues().get(value);
+        return id != null && make(id, 5).largerIsBetter(value);
+    }
+
     /**
      * The scalar values (numbers, not lists) every registered figure reports, name to figure id: the names an
      * evaluator can be asked for.

@@ -37,6 +37,11 @@ public final class TopKAccuracy implements Figure {
     }
 
     @Override
+    public boolean largerIsBetter(String value) {
+        return true;
+    }
+
+    @Override
     public Figure zero() {
         return new TopKAccuracy(topK);
     }
