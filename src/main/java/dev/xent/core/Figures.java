@@ -44,6 +44,7 @@ public final class Figures {
         register(PerClassStats.ID, k -> new PerClassStats(), PerClassStats::readFrom);
         register(LossHistogram.ID, k -> new LossHistogram(), LossHistogram::readFrom);
         register(SequenceStats.ID, k -> new SequenceStats(), SequenceStats::readFrom);
+        register(Brier.ID, k -> new Brier(), Brier::readFrom);
     }
 
     private Figures() {

@@ -137,7 +137,7 @@ class CrossEntropyEvaluatorTest {
         }
         assertEquals((double) correct / n, metrics.get("accuracy"), 0.0);
         assertTrue(metrics.keySet().containsAll(List.of("mean", "sum", "perplexity", "standard_error", "accuracy",
-                "top_k_accuracy", "mean_entropy", "expected_calibration_error")), metrics.keySet().toString());
+                "top_k_accuracy", "mean_entropy", "expected_calibration_error", "brier")), metrics.keySet().toString());
         for (Map.Entry<String, Double> m : metrics.entrySet()) {
             e.setMetricName(m.getKey());
             assertEquals(Double.doubleToRawLongBits(m.getValue()), Double.doubleToRawLongBits(e.evaluate(digits)),
