@@ -1,6 +1,7 @@
 package dev.xent.cli;
 
 import dev.xent.core.CrossEntropyOptions;
+import dev.xent.core.EvaluationResult;
 import dev.xent.core.InputKind;
 import dev.xent.core.InvalidRowException;
 import dev.xent.core.LogitsEncoding;
@@ -8,7 +9,6 @@ import dev.xent.core.Reduction;
 import dev.xent.report.HtmlReport;
 import dev.xent.report.SummaryJson;
 import dev.xent.spark.Evaluation;
-import dev.xent.spark.EvaluationResult;
 import dev.xent.spark.ExtraFigures;
 import dev.xent.spark.InputColumns;
 import dev.xent.spark.InputSchemaException;

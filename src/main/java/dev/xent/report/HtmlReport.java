@@ -2,11 +2,11 @@ package dev.xent.report;
 
 import dev.xent.core.CalibrationBins;
 import dev.xent.core.CrossEntropyOptions;
+import dev.xent.core.EvaluationResult;
 import dev.xent.core.Figure;
 import dev.xent.core.LossHistogram;
 import dev.xent.core.LossState;
 import dev.xent.core.PerClassStats;
-import dev.xent.spark.EvaluationResult;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;

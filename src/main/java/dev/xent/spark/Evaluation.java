@@ -3,6 +3,7 @@ package dev.xent.spark;
 import static org.apache.spark.sql.functions.col;
 
 import dev.xent.core.CrossEntropyOptions;
+import dev.xent.core.EvaluationResult;
 import dev.xent.core.InvalidRowException;
 import dev.xent.core.LogitsEncoding;
 import dev.xent.core.LossState;
