@@ -16,6 +16,8 @@ Files (JSON lines, one case per line), beside this script:
   large_vocab.jsonl  C = 128,000 and 256,000 (language-model vocabularies), a few rows each, every option kind.
   half_precision.jsonl  float16 and bfloat16 logits as the bytes torch writes (hex, one string per row), with
                 torch's float64 cross-entropy of the upcast values.
+  brier.jsonl   the multi-class Brier score sum_c (softmax(x)_c - y_c)^2 (y one-hot or the probability target), its
+                mean weighted by the target-class weight over the non-ignored rows, computed directly with torch.
   errors.jsonl  inputs PyTorch refuses, with its exception type and message; and the documented deviations
                 (negative/NaN label smoothing, which torch treats as 0 and xent refuses), with torch's result.
 
@@ -636,10 +638,58 @@ def sequence_cases():
     return cases
 
 
+def brier_cases():
+    """Brier scores computed with torch tensors: per-row scores and the weighted mean over non-ignored rows."""
+    g = random.Random(1212)
+    cases = []
+
+    def case(name, logits, target=None, probs=None, weight=None, ii=-100):
+        x = torch.tensor(logits, dtype=torch.float64)
+        p = torch.softmax(x, dim=1)
+        if probs is not None:
+            y = torch.tensor(probs, dtype=torch.float64)
+            w = torch.ones(x.shape[0], dtype=torch.float64)
+            keep = torch.ones(x.shape[0], dtype=torch.bool)
+        else:
+            t = torch.tensor(target, dtype=torch.int64)
+            keep = t != ii
+            safe = torch.where(keep, t, torch.zeros_like(t))
+            y = F.one_hot(safe, x.shape[1]).to(torch.float64)
+            cw = torch.ones(x.shape[1], dtype=torch.float64) if weight is None \
+                else torch.tensor(weight, dtype=torch.float64)
+            w = cw[safe]
+        rows = ((p - y) ** 2).sum(dim=1)
+        mean = (w[keep] * rows[keep]).sum() / w[keep].sum()
+        stored = {"name": name, "classes": len(logits[0]), "logits": [enc_list(r) for r in logits],
+                  "target": target, "probs": probs, "weight": weight, "ignore_index": ii,
+                  "expected": {"rows": enc_list(rows.tolist()), "brier": enc(mean.item())}}
+        cases.append({k: v for k, v in stored.items() if v is not None})
+
+    def rows(n, c, scale):
+        return [[g.gauss(0.0, scale) for _ in range(c)] for _ in range(n)]
+
+    case("one row, sure and right", [[10.0, -10.0, 0.0]], target=[0])
+    case("one row, sure and wrong", [[10.0, -10.0, 0.0]], target=[1])
+    x = rows(40, 7, 3.0)
+    case("class targets", x, target=[g.randrange(7) for _ in x])
+    case("class weights", x, target=[g.randrange(7) for _ in x], weight=[0.5, 1, 2, 3, 0.25, 1, 4])
+    case("ignore index", x, target=[g.randrange(7) if i % 5 else 3 for i in range(len(x))], ii=3,
+         weight=[1, 2, 3, 4, 5, 6, 7])
+    probs = []
+    for _ in x:
+        r = [g.random() for _ in range(7)]
+        probs.append([v / sum(r) for v in r])
+    case("probability targets", x, probs=probs)
+    case("all ignored", rows(3, 4, 1.0), target=[2, 2, 2], ii=2)
+    case("NaN logit", [[1.0, NAN, 0.0], [0.0, 1.0, 2.0]], target=[0, 2])
+    case("large scale", rows(20, 50, 100.0), target=[g.randrange(50) for _ in range(20)])
+    return cases
+
+
 def compute_all():
     files = {"random.jsonl": [], "named.jsonl": [], "errors.jsonl": [], "log_softmax.jsonl": log_softmax_cases(),
              "half_precision.jsonl": half_precision_cases(), "sequences.jsonl": sequence_cases(),
-             "large_vocab.jsonl": large_vocab_cases()}
+             "large_vocab.jsonl": large_vocab_cases(), "brier.jsonl": brier_cases()}
     for case in random_cases():
         w = case.pop("_weight_values", None)
         stored = dict(case)

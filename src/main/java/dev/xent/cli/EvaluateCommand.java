@@ -1,6 +1,7 @@
 package dev.xent.cli;
 
 import dev.xent.core.CrossEntropyOptions;
+import dev.xent.core.EvaluationResult;
 import dev.xent.core.InputKind;
 import dev.xent.core.InvalidRowException;
 import dev.xent.core.LogitsEncoding;
@@ -8,7 +9,6 @@ import dev.xent.core.Reduction;
 import dev.xent.report.HtmlReport;
 import dev.xent.report.SummaryJson;
 import dev.xent.spark.Evaluation;
-import dev.xent.spark.EvaluationResult;
 import dev.xent.spark.ExtraFigures;
 import dev.xent.spark.InputColumns;
 import dev.xent.spark.InputSchemaException;
@@ -79,8 +79,12 @@ public final class EvaluateCommand implements Callable<Integer> {
     double labelSmoothing;
 
     @Option(names = "--log-probs", defaultValue = "false", description = "The logits column holds "
-            + "log-probabilities: NLLLoss (default: ${DEFAULT-VALUE}).")
+            + "log-probabilities: NLLLoss; the same as --input-kind log-probs (default: ${DEFAULT-VALUE}).")
     boolean logProbs;
+
+    @Option(names = "--input-kind", paramLabel = "KIND", description = "What the logits column holds: logits, "
+            + "log-probs (NLLLoss) or probabilities (NLLLoss of their log) (default: logits).")
+    String inputKind;
 
     @Option(names = "--bytes-col", paramLabel = "COL", description = "Language-model rows: a column with each "
             + "sequence's byte count, for bits per byte (default: none).")
@@ -314,10 +318,28 @@ public final class EvaluateCommand implements Callable<Integer> {
         }
     }
 
+    /** {@code --input-kind}, or {@code --log-probs}, its synonym; both given must agree. */
+    private InputKind inputKind() {
+        if (inputKind == null) {
+            return logProbs ? InputKind.LOG_PROBABILITIES : InputKind.LOGITS;
+        }
+        InputKind kind;
+        try {
+            kind = InputKind.parse(inputKind);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--input-kind: expected logits, log-probs or probabilities but got '"
+                    + inputKind + "'");
+        }
+        if (logProbs && kind != InputKind.LOG_PROBABILITIES) {
+            throw new UsageException("--log-probs says log-probabilities but --input-kind says '" + inputKind + "'");
+        }
+        return kind;
+    }
+
     private CrossEntropyOptions options() {
         CrossEntropyOptions.Builder b = CrossEntropyOptions.builder()
                 .ignoreIndex(ignoreIndex)
-                .inputKind(logProbs ? InputKind.LOG_PROBABILITIES : InputKind.LOGITS);
+                .inputKind(inputKind());
         try {
             b.reduction(Reduction.parse(reduction));
         } catch (IllegalArgumentException e) {

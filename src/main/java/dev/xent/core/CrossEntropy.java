@@ -41,6 +41,10 @@ public final class CrossEntropy {
     private double nll;
     /** {@code (eps / C) * -(sum_c w_c * lsm_c)} of the last row evaluated with label smoothing. */
     private double smoothingTerm;
+    /** The log-probabilities of the last row evaluated when they were computed (in {@link #scratch}), else null. */
+    private double[] lastLogProbabilities;
+    /** The one row handed to the figures, refilled for each row. */
+    private final ScoredRow scoredRow = new ScoredRow();
 
     /**
      * A kernel for rows of {@code classes} values.
@@ -120,45 +124,81 @@ public final class CrossEntropy {
     }
 
     /**
-     * Adds a class-index row to {@code state} (made by {@link LossState#of}): ignored, or scored. Returns the row's
-     * loss, as {@link #loss(double[], long)} gives it ({@code 0.0} for an ignored row).
+     * Adds a class-index row to {@code state} (made by {@link LossState#of}): ignored, or scored and handed to the
+     * state's figures as one {@link ScoredRow}. Returns the row's loss, as {@link #loss(double[], long)} gives it
+     * ({@code 0.0} for an ignored row).
      */
     public double add(LossState state, double[] row, long target) {
-        checkRow(row);
-        if (isIgnored(target)) {
-            state.addIgnored();
-            return 0.0;
-        }
-        int y = checkTarget(target);
-        evaluate(row, y);
-        return addScored(state, y);
+        ScoredRow r = score(row, target);
+        return addTo(state, r);
     }
 
     /** {@link #add(LossState, double[], long)} for a float row. */
     public double add(LossState state, float[] row, long target) {
-        checkRow(row);
-        if (isIgnored(target)) {
+        ScoredRow r = score(row, target);
+        return addTo(state, r);
+    }
+
+    /** Adds a row scored by {@link #score}, or an ignored row (null); returns its loss. */
+    double addTo(LossState state, ScoredRow r) {
+        state.classes(classes);
+        if (r == null) {
             state.addIgnored();
             return 0.0;
         }
-        int y = checkTarget(target);
-        evaluate(row, y);
-        return addScored(state, y);
+        state.add(r, smoothing == 0.0 ? nll : keep * nll, smoothing == 0.0 ? 0.0 : smoothingTerm);
+        return r.loss();
     }
 
-    /** Adds the row just evaluated; returns its loss. */
-    private double addScored(LossState state, int y) {
-        if (smoothing == 0.0) {
-            state.add(nll, weightOf(y));
-            return nll;
+    /** The scored row of a class-index row, or null when its target is the ignore index. */
+    ScoredRow score(double[] row, long target) {
+        checkRow(row);
+        if (isIgnored(target)) {
+            return null;
         }
-        double targetTerm = keep * nll;
-        state.add(targetTerm, smoothingTerm, weightOf(y));
-        return targetTerm + smoothingTerm;
+        int y = checkTarget(target);
+        evaluate(row, y);
+        scoredRow.set(this, null, row, y, null, weightOf(y), classLoss(), lastLogProbabilities);
+        return scoredRow;
+    }
+
+    /** {@link #score(double[], long)} for a float row. */
+    ScoredRow score(float[] row, long target) {
+        checkRow(row);
+        if (isIgnored(target)) {
+            return null;
+        }
+        int y = checkTarget(target);
+        evaluate(row, y);
+        scoredRow.set(this, row, null, y, null, weightOf(y), classLoss(), lastLogProbabilities);
+        return scoredRow;
+    }
+
+    /**
+     * Checks a class-index row without evaluating it: its length, and its target's range unless it is the ignore
+     * index.
+     *
+     * @throws InvalidRowException as {@link #loss(double[], long)} would
+     */
+    void check(Object row, long target) {
+        if (row instanceof float[]) {
+            checkRow((float[]) row);
+        } else {
+            checkRow((double[]) row);
+        }
+        if (!isIgnored(target)) {
+            checkTarget(target);
+        }
+    }
+
+    /** The loss of the class-index row just evaluated, as {@link #loss(double[], long)} gives it. */
+    private double classLoss() {
+        return smoothing == 0.0 ? nll : keep * nll + smoothingTerm;
     }
 
     /** Sets {@link #nll} and, with label smoothing, {@link #smoothingTerm} for a valid row and target. */
     private void evaluate(double[] row, int y) {
+        lastLogProbabilities = null;
         if (inputKind == InputKind.LOGITS && smoothing == 0.0) {
             double m = arithmetic.max(row);
             double lsmY = (row[y] - m) - arithmetic.logSumShifted(row, m);
@@ -169,6 +209,7 @@ public final class CrossEntropy {
     }
 
     private void evaluate(float[] row, int y) {
+        lastLogProbabilities = null;
         if (inputKind == InputKind.LOGITS && smoothing == 0.0) {
             double m = arithmetic.max(row);
             double lsmY = ((double) row[y] - m) - arithmetic.logSumShifted(row, m);
@@ -194,12 +235,18 @@ public final class CrossEntropy {
 
     /** Adds a probability-target row to {@code state}, with a normalizer share of 1. */
     public void add(LossState state, double[] row, double[] probabilities) {
-        state.add(loss(row, probabilities), 1.0);
+        double loss = loss(row, probabilities);
+        scoredRow.set(this, null, row, -1, probabilities, 1.0, loss, lastLogProbabilities);
+        state.classes(classes);
+        state.add(scoredRow, loss, 0.0);
     }
 
     /** {@link #add(LossState, double[], double[])} for a float row. */
     public void add(LossState state, float[] row, double[] probabilities) {
-        state.add(loss(row, probabilities), 1.0);
+        double loss = loss(row, probabilities);
+        scoredRow.set(this, row, null, -1, probabilities, 1.0, loss, lastLogProbabilities);
+        state.classes(classes);
+        state.add(scoredRow, loss, 0.0);
     }
 
     private double weightOf(int c) {
@@ -231,9 +278,10 @@ public final class CrossEntropy {
         return -s;
     }
 
-    /** The row's log-probabilities in the scratch buffer. */
-    private double[] logProbabilities(double[] row) {
+    /** The row's log-probabilities in the scratch buffer (valid until the next row). */
+    double[] logProbabilities(double[] row) {
         double[] out = scratch();
+        lastLogProbabilities = out;
         switch (inputKind) {
             case LOGITS: {
                 double m = arithmetic.max(row);
@@ -251,8 +299,9 @@ public final class CrossEntropy {
         }
     }
 
-    private double[] logProbabilities(float[] row) {
+    double[] logProbabilities(float[] row) {
         double[] out = scratch();
+        lastLogProbabilities = out;
         switch (inputKind) {
             case LOGITS: {
                 double m = arithmetic.max(row);

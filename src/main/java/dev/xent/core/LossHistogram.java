@@ -3,7 +3,10 @@ package dev.xent.core;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
-import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * A mergeable histogram of per-row losses with fixed, log-spaced bins: {@value #PER_DECADE} bins per decade from
@@ -11,8 +14,9 @@ import java.io.Serializable;
  * above, and a count of non-finite losses. Counts only, so any order of adds and merges gives the same histogram;
  * quantiles read from it are approximate (within one bin, about 12% of the value).
  */
-public final class LossHistogram implements Serializable {
+public final class LossHistogram implements Figure {
     private static final long serialVersionUID = 1L;
+    static final String ID = "histogram";
 
     /** Bins per decade. */
     public static final int PER_DECADE = 20;
@@ -24,6 +28,33 @@ public final class LossHistogram implements Serializable {
 
     private final long[] counts = new long[LOG_BINS + 2];
     private long nonFinite;
+
+    @Override
+    public String id() {
+        return ID;
+    }
+
+    @Override
+    public String block() {
+        return "loss_histogram";
+    }
+
+    @Override
+    public boolean appliesTo(LossState.Targets targets, boolean sequences) {
+        return !sequences;
+    }
+
+    @Override
+    public Figure zero() {
+        return new LossHistogram();
+    }
+
+    @Override
+    public void add(ScoredRow row) {
+        if (row.sequence() == null) {
+            add(row.loss());
+        }
+    }
 
     /** Adds one row's loss. */
     public void add(double loss) {
@@ -46,12 +77,37 @@ public final class LossHistogram implements Serializable {
         return 1 + (int) Math.floor(position);
     }
 
-    public LossHistogram merge(LossHistogram other) {
+    @Override
+    public void merge(Figure other) {
+        LossHistogram o = (LossHistogram) other;
         for (int b = 0; b < counts.length; b++) {
-            counts[b] += other.counts[b];
+            counts[b] += o.counts[b];
         }
-        nonFinite += other.nonFinite;
-        return this;
+        nonFinite += o.nonFinite;
+    }
+
+    /** The quartiles, the 90th and 99th percentiles, the non-finite count and the non-empty bins. */
+    @Override
+    public Map<String, Object> values(LossState total) {
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("p25", quantile(0.25));
+        v.put("p50", quantile(0.5));
+        v.put("p75", quantile(0.75));
+        v.put("p90", quantile(0.9));
+        v.put("p99", quantile(0.99));
+        v.put("non_finite", nonFinite);
+        List<Map<String, Object>> bins = new ArrayList<>();
+        for (int b = 0; b < counts.length; b++) {
+            if (counts[b] > 0) {
+                Map<String, Object> bin = new LinkedHashMap<>();
+                bin.put("from", lowerEdge(b));
+                bin.put("to", upperEdge(b));
+                bin.put("rows", counts[b]);
+                bins.add(bin);
+            }
+        }
+        v.put("bins", bins);
+        return v;
     }
 
     /** The number of bins, the two open-ended ones included. */
@@ -117,7 +173,9 @@ public final class LossHistogram implements Serializable {
         return Math.pow(10, HIGH_DECADE);
     }
 
-    void writeTo(DataOutput out) throws IOException {
+    @Override
+    public void writeTo(DataOutput out) throws IOException {
+        out.writeInt(counts.length);
         for (long c : counts) {
             out.writeLong(c);
         }
@@ -126,6 +184,10 @@ public final class LossHistogram implements Serializable {
 
     static LossHistogram readFrom(DataInput in) throws IOException {
         LossHistogram h = new LossHistogram();
+        int bins = in.readInt();
+        if (bins != h.counts.length) {
+            throw new IOException("loss histogram of " + bins + " bins; this xent reads " + h.counts.length);
+        }
         for (int b = 0; b < h.counts.length; b++) {
             h.counts[b] = in.readLong();
         }

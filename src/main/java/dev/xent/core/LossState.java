@@ -2,11 +2,22 @@ package dev.xent.core;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.DataInput;
 import java.io.DataInputStream;
+import java.io.DataOutput;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
 /**
  * The sufficient statistics of a cross-entropy evaluation, and the only place PyTorch's division rule lives: the
@@ -32,9 +43,25 @@ import java.io.UncheckedIOException;
  * to either sum), {@code rejected} (invalid rows set aside by the caller), {@code nonFinite} (scored rows whose loss
  * is NaN or infinite, so a NaN mean never goes unexplained), {@code nonFiniteInputs} (rows whose logits hold a NaN or
  * an infinity, counted by the caller). {@code rows = scored + ignored + rejected}.
+ *
+ * <p>Beside the loss, a state carries {@link Figure}s (standard error always; others when asked for with
+ * {@link #withFigure}): each scored row goes to every figure as one {@link ScoredRow}. Two states merge only when
+ * they were made with the same options, the same C (0: not known yet) and the same figures.
+ *
+ * <p>The byte form ({@link #toBytes()}, big-endian) lasts across versions: a header (magic {@code "XENT"}, format
+ * version, target kind, smoothing flag, C, the options, the figure ids), then one section per figure
+ * {@code [id, length, bytes]}, the loss and counts first under the id {@value #LOSS_SECTION}. A reader skips the
+ * sections of figures it does not know.
  */
 public final class LossState implements Serializable {
     private static final long serialVersionUID = 1L;
+
+    /** "XENT" in ASCII: the first four bytes of every state's byte form. */
+    static final int MAGIC = 0x58454E54;
+    /** The version of the sectioned byte form; a reader refuses a later one. */
+    static final short FORMAT_VERSION = 1;
+    /** The id of the section holding the loss sums and row counts. */
+    static final String LOSS_SECTION = "loss";
 
     /** Which kind of target the rows had; it decides the normalizer and the sign of a zero sum. */
     public enum Targets {
@@ -44,7 +71,8 @@ public final class LossState implements Serializable {
 
     private final Targets targets;
     private final boolean smoothed;
-    private static final byte FORMAT_VERSION = 6;
+    private final CrossEntropyOptions options;
+    private int classes;
 
     private ExactSum lossSum = new ExactSum();
     private ExactSum smoothingSum = new ExactSum();
@@ -54,20 +82,21 @@ public final class LossState implements Serializable {
     private long rejected;
     private long nonFinite;
     private long nonFiniteInputs;
-    private SequenceStats sequenceStats;
-    private SpreadSums spread = new SpreadSums();
-    private ClassificationStats classification;
-    private PerClassStats perClass;
-    private LossHistogram histogram;
+    private final Map<String, Figure> figures = new LinkedHashMap<>();
 
     /**
-     * An empty state.
+     * An empty state made without options (they are written as unknown, and it merges only with such states), with
+     * no figure.
      *
      * @param targets  the kind of target the rows will have
      * @param smoothed true for class-index targets with label smoothing: rows are then added with
      *                 {@link #add(double, double, double)}
      */
     public LossState(Targets targets, boolean smoothed) {
+        this(targets, smoothed, null, 0);
+    }
+
+    private LossState(Targets targets, boolean smoothed, CrossEntropyOptions options, int classes) {
         if (targets == null) {
             throw new IllegalArgumentException("targets must be given");
         }
@@ -76,11 +105,77 @@ public final class LossState implements Serializable {
         }
         this.targets = targets;
         this.smoothed = smoothed;
+        this.options = options;
+        this.classes = classes;
     }
 
-    /** An empty state for the given options and kind of target. */
+    /** An empty state for the given options and kind of target, with the standard error. */
     public static LossState of(CrossEntropyOptions options, Targets targets) {
-        return new LossState(targets, targets == Targets.CLASS_INDEX && options.labelSmoothing() > 0.0);
+        LossState s = bare(options, targets);
+        s.withFigure(new StandardError());
+        return s;
+    }
+
+    /** An empty state for the given options and kind of target, without any figure. */
+    static LossState bare(CrossEntropyOptions options, Targets targets) {
+        return new LossState(targets, targets == Targets.CLASS_INDEX && options.labelSmoothing() > 0.0, options,
+                options.knownClasses());
+    }
+
+    /** An empty state with the same options, C and figures (each figure's zero). */
+    public LossState zero() {
+        LossState s = new LossState(targets, smoothed, options, classes);
+        figures.values().forEach(f -> s.withFigure(f.zero()));
+        return s;
+    }
+
+    /**
+     * Adds a figure (replacing one of the same id); returns this.
+     *
+     * @throws IllegalArgumentException when the figure is not defined for this state's rows
+     */
+    public LossState withFigure(Figure figure) {
+        if (!figure.appliesTo(targets, false) && !figure.appliesTo(targets, true)) {
+            throw new IllegalArgumentException("figure '" + figure.id() + "' is not defined for "
+                    + describe());
+        }
+        figures.put(figure.id(), figure);
+        List<String> order = Figures.ids();
+        List<Figure> sorted = new ArrayList<>(figures.values());
+        sorted.sort(Comparator.comparingInt((Figure f) -> order.contains(f.id()) ? order.indexOf(f.id())
+                : order.size()).thenComparing(Figure::id));
+        figures.clear();
+        sorted.forEach(f -> figures.put(f.id(), f));
+        return this;
+    }
+
+    /** The figures, in registration order. */
+    public Collection<Figure> figures() {
+        return Collections.unmodifiableCollection(figures.values());
+    }
+
+    /** The figure of this id, or null when not gathered. */
+    public Figure figure(String id) {
+        return figures.get(id);
+    }
+
+    /** The options the state was made with; defaults when it was made without. */
+    public CrossEntropyOptions options() {
+        return options == null ? CrossEntropyOptions.defaults() : options;
+    }
+
+    /** C, or 0 when no row told it yet. */
+    public int classes() {
+        return classes;
+    }
+
+    /** Records C (the kernel does, on each row it adds). */
+    void classes(int c) {
+        if (classes == 0) {
+            classes = c;
+        } else if (classes != c) {
+            throw new IllegalArgumentException("this state has C = " + classes + " but a row was added with C = " + c);
+        }
     }
 
     public Targets targets() {
@@ -97,13 +192,7 @@ public final class LossState implements Serializable {
         if (smoothed) {
             throw new IllegalStateException("this state needs the target and smoothing terms apart");
         }
-        count(loss);
-        lossSum.add(loss);
-        normalizer.add(normalizerShare);
-        spread.add(loss, normalizerShare);
-        if (histogram != null) {
-            histogram.add(loss);
-        }
+        add(ScoredRow.ofLoss(loss, normalizerShare), loss, 0.0);
     }
 
     /**
@@ -114,20 +203,34 @@ public final class LossState implements Serializable {
         if (!smoothed) {
             throw new IllegalStateException("this state has no smoothing term");
         }
-        count(targetTerm + smoothingTerm);
-        lossSum.add(targetTerm);
-        smoothingSum.add(smoothingTerm);
-        normalizer.add(normalizerShare);
-        spread.add(targetTerm + smoothingTerm, normalizerShare);
-        if (histogram != null) {
-            histogram.add(targetTerm + smoothingTerm);
-        }
+        add(ScoredRow.ofLoss(targetTerm + smoothingTerm, normalizerShare), targetTerm, smoothingTerm);
     }
 
-    private void count(double loss) {
+    /**
+     * Adds one scored row whose loss is {@code targetTerm + smoothingTerm} (the smoothing term 0 without label
+     * smoothing), then gives it to every figure.
+     */
+    void add(ScoredRow row, double targetTerm, double smoothingTerm) {
+        double loss = row.loss();
         scored++;
         if (Double.isNaN(loss) || Double.isInfinite(loss)) {
             nonFinite++;
+        }
+        lossSum.add(targetTerm);
+        if (smoothed) {
+            smoothingSum.add(smoothingTerm);
+        }
+        normalizer.add(row.weight());
+        for (Figure f : figures.values()) {
+            f.add(row);
+        }
+    }
+
+    /** Gives a whole sequence (its tokens already added) to the figures that count sequences. */
+    public void addSequence(LossState sequence, long bytes, long words) {
+        ScoredRow row = ScoredRow.ofSequence(sequence, bytes, words);
+        for (Figure f : figures.values()) {
+            f.add(row);
         }
     }
 
@@ -136,53 +239,24 @@ public final class LossState implements Serializable {
         ignored++;
     }
 
-    /**
-     * The sequence-level statistics, created on first use: present when the rows were sequences of tokens (then
-     * {@code scored} and {@code ignored} count tokens, and {@code rejected} counts rows).
-     */
+    /** The sequence-level statistics, or null when the rows were not sequences of tokens. */
     public SequenceStats sequenceStats() {
-        if (sequenceStats == null) {
-            sequenceStats = new SequenceStats();
-        }
-        return sequenceStats;
-    }
-
-    /** Starts gathering classification figures (accuracy, top-k, entropy, ECE); see {@link ClassificationStats}. */
-    public LossState withClassification(int topK) {
-        classification = new ClassificationStats(topK);
-        return this;
-    }
-
-    /** Starts gathering a per-class breakdown; see {@link PerClassStats}. */
-    public LossState withPerClass() {
-        perClass = new PerClassStats();
-        return this;
-    }
-
-    /** Starts gathering a histogram of the scored rows' losses; see {@link LossHistogram}. */
-    public LossState withHistogram() {
-        histogram = new LossHistogram();
-        return this;
+        return (SequenceStats) figures.get(SequenceStats.ID);
     }
 
     /** The loss histogram, or null when not gathered. */
     public LossHistogram histogram() {
-        return histogram;
-    }
-
-    /** The classification figures, or null when not gathered. */
-    public ClassificationStats classification() {
-        return classification;
+        return (LossHistogram) figures.get(LossHistogram.ID);
     }
 
     /** The per-class breakdown, or null when not gathered. */
     public PerClassStats perClass() {
-        return perClass;
+        return (PerClassStats) figures.get(PerClassStats.ID);
     }
 
     /** True when rows were sequences of tokens. */
     public boolean hasSequences() {
-        return sequenceStats != null;
+        return figures.containsKey(SequenceStats.ID);
     }
 
     /** Counts a row whose logits hold a NaN or an infinity (it is also added, ignored or rejected as usual). */
@@ -195,11 +269,19 @@ public final class LossState implements Serializable {
         rejected++;
     }
 
-    /** Adds everything in {@code other} (which keeps its value); both must have the same kind of target. */
+    /**
+     * Adds everything in {@code other} (which keeps its value).
+     *
+     * @throws IllegalArgumentException naming the difference, when {@code other} was made with another kind of
+     *                                  target, other options, another C or other figures
+     */
     public LossState merge(LossState other) {
-        if (other.targets != targets || other.smoothed != smoothed) {
-            throw new IllegalArgumentException("cannot merge a state of " + other.describe() + " into one of "
-                    + describe());
+        String difference = difference(other);
+        if (difference != null) {
+            throw new IllegalArgumentException("cannot merge these loss states: " + difference);
+        }
+        if (classes == 0) {
+            classes = other.classes;
         }
         lossSum.merge(other.lossSum);
         smoothingSum.merge(other.smoothingSum);
@@ -209,62 +291,71 @@ public final class LossState implements Serializable {
         rejected += other.rejected;
         nonFinite += other.nonFinite;
         nonFiniteInputs += other.nonFiniteInputs;
-        spread.merge(other.spread);
-        if (other.classification != null) {
-            classification = classification == null ? new ClassificationStats(other.classification.topK())
-                    : classification;
-            classification.merge(other.classification);
-        }
-        if (other.perClass != null) {
-            perClass = perClass == null ? new PerClassStats() : perClass;
-            perClass.merge(other.perClass);
-        }
-        if (other.histogram != null) {
-            histogram = histogram == null ? new LossHistogram() : histogram;
-            histogram.merge(other.histogram);
-        }
-        if (other.sequenceStats != null) {
-            sequenceStats().merge(other.sequenceStats);
+        for (Figure f : figures.values()) {
+            f.merge(other.figures.get(f.id()));
         }
         return this;
+    }
+
+    /** What keeps {@code other} from merging into this state, or null. */
+    private String difference(LossState other) {
+        if (other.targets != targets || other.smoothed != smoothed) {
+            return "one holds " + other.describe() + ", the other " + describe();
+        }
+        if (!sameRules(options, other.options)) {
+            return "one was made with options " + describeOptions(options) + ", the other with "
+                    + describeOptions(other.options);
+        }
+        if (classes != 0 && other.classes != 0 && classes != other.classes) {
+            return "one has C = " + classes + ", the other C = " + other.classes;
+        }
+        if (!figures.keySet().equals(other.figures.keySet())) {
+            return "one has the figures " + figures.keySet() + ", the other " + other.figures.keySet();
+        }
+        return null;
+    }
+
+    private static boolean sameRules(CrossEntropyOptions a, CrossEntropyOptions b) {
+        if (a == null || b == null) {
+            return a == b;
+        }
+        return a.ignoreIndex() == b.ignoreIndex()
+                && Double.doubleToLongBits(a.labelSmoothing()) == Double.doubleToLongBits(b.labelSmoothing())
+                && a.inputKind() == b.inputKind() && Arrays.equals(a.weight(), b.weight());
+    }
+
+    private static String describeOptions(CrossEntropyOptions o) {
+        if (o == null) {
+            return "(not known)";
+        }
+        return "(weight " + (o.hasWeight() ? Arrays.toString(o.weight()) : "none") + ", ignore_index "
+                + o.ignoreIndex() + ", label_smoothing " + o.labelSmoothing() + ", input kind "
+                + o.inputKind().name().toLowerCase(Locale.ROOT) + ")";
     }
 
     private String describe() {
         return targets + (smoothed ? " targets with label smoothing" : " targets");
     }
 
-    /** A compact, versioned byte form of the exact state (about 100 to 600 bytes). */
+    /** The byte form (see the class notes): a header, then one section per figure. */
     public byte[] toBytes() {
         try {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
             DataOutputStream out = new DataOutputStream(bytes);
-            out.writeByte(FORMAT_VERSION);
+            out.writeInt(MAGIC);
+            out.writeShort(FORMAT_VERSION);
             out.writeByte(targets.ordinal());
             out.writeBoolean(smoothed);
-            out.writeLong(scored);
-            out.writeLong(ignored);
-            out.writeLong(rejected);
-            out.writeLong(nonFinite);
-            out.writeLong(nonFiniteInputs);
-            lossSum.writeTo(out);
-            smoothingSum.writeTo(out);
-            normalizer.writeTo(out);
-            spread.writeTo(out);
-            out.writeBoolean(classification != null);
-            if (classification != null) {
-                classification.writeTo(out);
+            out.writeInt(classes);
+            writeOptions(out, options);
+            out.writeInt(figures.size() + 1);
+            out.writeUTF(LOSS_SECTION);
+            for (String id : figures.keySet()) {
+                out.writeUTF(id);
             }
-            out.writeBoolean(perClass != null);
-            if (perClass != null) {
-                perClass.writeTo(out);
-            }
-            out.writeBoolean(histogram != null);
-            if (histogram != null) {
-                histogram.writeTo(out);
-            }
-            out.writeBoolean(sequenceStats != null);
-            if (sequenceStats != null) {
-                sequenceStats.writeTo(out);
+            writeSection(out, LOSS_SECTION, this::writeLoss);
+            for (Figure f : figures.values()) {
+                writeSection(out, f.id(), f::writeTo);
             }
             out.flush();
             return bytes.toByteArray();
@@ -273,44 +364,131 @@ public final class LossState implements Serializable {
         }
     }
 
+    private interface SectionWriter {
+        void write(DataOutput out) throws IOException;
+    }
+
+    private static void writeSection(DataOutputStream out, String id, SectionWriter writer) throws IOException {
+        ByteArrayOutputStream section = new ByteArrayOutputStream(128);
+        DataOutputStream sectionOut = new DataOutputStream(section);
+        writer.write(sectionOut);
+        sectionOut.flush();
+        out.writeUTF(id);
+        out.writeInt(section.size());
+        section.writeTo(out);
+    }
+
+    private void writeLoss(DataOutput out) throws IOException {
+        out.writeLong(scored);
+        out.writeLong(ignored);
+        out.writeLong(rejected);
+        out.writeLong(nonFinite);
+        out.writeLong(nonFiniteInputs);
+        lossSum.writeTo(out);
+        smoothingSum.writeTo(out);
+        normalizer.writeTo(out);
+    }
+
+    private void readLoss(DataInput in) throws IOException {
+        scored = in.readLong();
+        ignored = in.readLong();
+        rejected = in.readLong();
+        nonFinite = in.readLong();
+        nonFiniteInputs = in.readLong();
+        lossSum = ExactSum.readFrom(in);
+        smoothingSum = ExactSum.readFrom(in);
+        normalizer = ExactSum.readFrom(in);
+    }
+
+    private static void writeOptions(DataOutput out, CrossEntropyOptions o) throws IOException {
+        out.writeBoolean(o != null);
+        if (o == null) {
+            return;
+        }
+        out.writeLong(o.ignoreIndex());
+        out.writeDouble(o.labelSmoothing());
+        out.writeUTF(o.inputKind().name());
+        out.writeInt(o.hasWeight() ? o.weight().length : -1);
+        if (o.hasWeight()) {
+            for (double w : o.weight()) {
+                out.writeDouble(w);
+            }
+        }
+    }
+
+    private static CrossEntropyOptions readOptions(DataInput in) throws IOException {
+        if (!in.readBoolean()) {
+            return null;
+        }
+        CrossEntropyOptions.Builder b = CrossEntropyOptions.builder().ignoreIndex(in.readLong())
+                .labelSmoothing(in.readDouble());
+        String kind = in.readUTF();
+        try {
+            b.inputKind(InputKind.valueOf(kind));
+        } catch (IllegalArgumentException e) {
+            throw new IOException("input kind " + kind + " is not known to this xent");
+        }
+        int n = in.readInt();
+        if (n >= 0) {
+            double[] w = new double[n];
+            for (int i = 0; i < n; i++) {
+                w[i] = in.readDouble();
+            }
+            b.weight(w);
+        }
+        return b.build();
+    }
+
     /**
-     * The state {@link #toBytes()} wrote.
+     * The state {@link #toBytes()} wrote (this version or an earlier one of the sectioned form); sections of
+     * figures this xent does not know are skipped.
      *
-     * @throws IllegalArgumentException for bytes of another version or a corrupt form
+     * @throws IllegalArgumentException for bytes that are not a state, of a later format version, or corrupt
      */
     public static LossState fromBytes(byte[] bytes) {
         try {
             DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
-            byte version = in.readByte();
-            if (version != FORMAT_VERSION) {
+            int magic = in.readInt();
+            if (magic != MAGIC) {
+                throw new IllegalArgumentException("not an xent loss state: it does not start with XENT");
+            }
+            short version = in.readShort();
+            if (version < 1 || version > FORMAT_VERSION) {
                 throw new IllegalArgumentException("loss state of format version " + version + "; this xent reads "
-                        + FORMAT_VERSION);
+                        + "versions 1 to " + FORMAT_VERSION);
             }
             int kind = in.readByte();
             if (kind < 0 || kind >= Targets.values().length) {
                 throw new IllegalArgumentException("corrupt loss state: target kind " + kind);
             }
-            LossState s = new LossState(Targets.values()[kind], in.readBoolean());
-            s.scored = in.readLong();
-            s.ignored = in.readLong();
-            s.rejected = in.readLong();
-            s.nonFinite = in.readLong();
-            s.nonFiniteInputs = in.readLong();
-            s.lossSum = ExactSum.readFrom(in);
-            s.smoothingSum = ExactSum.readFrom(in);
-            s.normalizer = ExactSum.readFrom(in);
-            s.spread = SpreadSums.readFrom(in);
-            if (in.readBoolean()) {
-                s.classification = ClassificationStats.readFrom(in);
+            boolean smoothed = in.readBoolean();
+            int classes = in.readInt();
+            LossState s = new LossState(Targets.values()[kind], smoothed, readOptions(in), classes);
+            int n = in.readInt();
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                ids.add(in.readUTF());
             }
-            if (in.readBoolean()) {
-                s.perClass = PerClassStats.readFrom(in);
+            for (int i = 0; i < n; i++) {
+                String id = in.readUTF();
+                if (!id.equals(ids.get(i))) {
+                    throw new IllegalArgumentException("corrupt loss state: section " + i + " is '" + id
+                            + "' but the header names '" + ids.get(i) + "'");
+                }
+                byte[] section = new byte[in.readInt()];
+                in.readFully(section);
+                DataInputStream sectionIn = new DataInputStream(new ByteArrayInputStream(section));
+                if (id.equals(LOSS_SECTION)) {
+                    s.readLoss(sectionIn);
+                } else {
+                    Figure f = Figures.read(id, sectionIn);
+                    if (f != null) {
+                        s.withFigure(f);
+                    }
+                }
             }
-            if (in.readBoolean()) {
-                s.histogram = LossHistogram.readFrom(in);
-            }
-            if (in.readBoolean()) {
-                s.sequenceStats = SequenceStats.readFrom(in);
+            if (in.read() != -1) {
+                throw new IllegalArgumentException("corrupt loss state: bytes after the last section");
             }
             return s;
         } catch (IOException e) {
@@ -349,11 +527,12 @@ public final class LossState implements Serializable {
     }
 
     /**
-     * The standard error of {@link #mean()}, from the spread of the scored rows' losses (see {@link SpreadSums});
-     * NaN for fewer than two scored rows or a non-finite mean.
+     * The standard error of {@link #mean()} (see {@link StandardError}); NaN for fewer than two scored rows, a
+     * non-finite mean, or a state without that figure.
      */
     public double standardError() {
-        return spread.standardError(mean(), scored, weightSum());
+        StandardError e = (StandardError) figures.get(StandardError.ID);
+        return e == null ? Double.NaN : e.standardError(mean(), scored, weightSum());
     }
 
     /** The normalizer of the mean: the sum of target-class weights, or the row count for probability targets. */
@@ -384,6 +563,7 @@ public final class LossState implements Serializable {
 
     /** Every row seen: scored, ignored and rejected; for sequences, the evaluated sequences and rejected rows. */
     public long rows() {
-        return sequenceStats != null ? sequenceStats.rows() + rejected : scored + ignored + rejected;
+        SequenceStats q = sequenceStats();
+        return q != null ? q.rows() + rejected : scored + ignored + rejected;
     }
 }

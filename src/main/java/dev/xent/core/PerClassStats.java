@@ -3,7 +3,9 @@ package dev.xent.core;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
-import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -11,17 +13,44 @@ import java.util.TreeMap;
  * A per-target-class breakdown, mergeable and order-independent: for each class that occurs as a target of a
  * scored row, the number of rows and the sum of their losses ({@link FixedPointSum}). Sparse: a state holds only
  * the classes it saw. A class's mean is its loss sum over its rows' weight sum ({@code rows · w_c}), PyTorch's mean
- * of those rows alone.
+ * of those rows alone (NaN for a class of weight 0 with a zero sum, ±inf with a non-zero one); a NaN loss makes
+ * its class's sum and mean NaN. Shown as the top-level list {@code per_class}.
  */
-public final class PerClassStats implements Serializable {
+public final class PerClassStats implements Figure {
     private static final long serialVersionUID = 1L;
+    static final String ID = "per_class";
 
     private final TreeMap<Integer, long[]> rows = new TreeMap<>();
     private final TreeMap<Integer, FixedPointSum> sums = new TreeMap<>();
 
-    public void add(int target, double loss) {
+    @Override
+    public String id() {
+        return ID;
+    }
+
+    @Override
+    public String block() {
+        return "";
+    }
+
+    @Override
+    public boolean appliesTo(LossState.Targets targets, boolean sequences) {
+        return targets == LossState.Targets.CLASS_INDEX && !sequences;
+    }
+
+    @Override
+    public Figure zero() {
+        return new PerClassStats();
+    }
+
+    @Override
+    public void add(ScoredRow row) {
+        if (row.sequence() != null) {
+            return;
+        }
+        int target = row.target();
         rows.computeIfAbsent(target, c -> new long[1])[0]++;
-        sums.computeIfAbsent(target, c -> new FixedPointSum()).add(clamp(loss));
+        sums.computeIfAbsent(target, c -> new FixedPointSum()).add(clamp(row.loss()));
     }
 
     /** Losses beyond FixedPointSum's range are kept as infinities (they dominate any sum anyway). */
@@ -30,10 +59,11 @@ public final class PerClassStats implements Serializable {
                 : loss < 0 ? Double.NEGATIVE_INFINITY : loss);
     }
 
-    public PerClassStats merge(PerClassStats other) {
-        other.rows.forEach((c, n) -> rows.computeIfAbsent(c, k -> new long[1])[0] += n[0]);
-        other.sums.forEach((c, s) -> sums.computeIfAbsent(c, k -> new FixedPointSum()).merge(s));
-        return this;
+    @Override
+    public void merge(Figure other) {
+        PerClassStats o = (PerClassStats) other;
+        o.rows.forEach((c, n) -> rows.computeIfAbsent(c, k -> new long[1])[0] += n[0]);
+        o.sums.forEach((c, s) -> sums.computeIfAbsent(c, k -> new FixedPointSum()).merge(s));
     }
 
     /** The classes seen, in order, with their row counts. */
@@ -48,7 +78,30 @@ public final class PerClassStats implements Serializable {
         return s == null ? 0.0 : s.value();
     }
 
-    void writeTo(DataOutput out) throws IOException {
+    /** The mean loss of class {@code target}'s rows: their loss sum over {@code rows · w_target}. */
+    public double mean(int target, CrossEntropyOptions options) {
+        long n = rows.containsKey(target) ? rows.get(target)[0] : 0;
+        return lossSum(target) / (n * options.weightOf(target));
+    }
+
+    @Override
+    public Map<String, Object> values(LossState total) {
+        List<Map<String, Object>> classes = new ArrayList<>();
+        rows.forEach((target, n) -> {
+            Map<String, Object> c = new LinkedHashMap<>();
+            c.put("class", target);
+            c.put("rows", n[0]);
+            c.put("sum", lossSum(target));
+            c.put("mean", mean(target, total.options()));
+            classes.add(c);
+        });
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("per_class", classes);
+        return v;
+    }
+
+    @Override
+    public void writeTo(DataOutput out) throws IOException {
         out.writeInt(rows.size());
         for (Map.Entry<Integer, long[]> e : rows.entrySet()) {
             out.writeInt(e.getKey());

@@ -15,26 +15,52 @@ public final class SequenceLoss {
         this.kernel = new CrossEntropy(options, classes);
     }
 
-    /** The sequence's own exact state (class-index targets). */
+    /** The sequence's own exact state (class-index targets), without figures. */
     public LossState state(float[][] tokens, long[] targets) {
-        checkShape(tokens == null ? -1 : tokens.length, targets);
-        LossState s = LossState.of(options, LossState.Targets.CLASS_INDEX);
-        for (int t = 0; t < tokens.length; t++) {
-            int token = t;
-            atToken(t, () -> kernel.add(s, tokens[token], targets[token]));
-        }
+        LossState s = LossState.bare(options, LossState.Targets.CLASS_INDEX);
+        add(s, null, tokens, targets);
         return s;
     }
 
     /** {@link #state(float[][], long[])} for double logits. */
     public LossState state(double[][] tokens, long[] targets) {
-        checkShape(tokens == null ? -1 : tokens.length, targets);
-        LossState s = LossState.of(options, LossState.Targets.CLASS_INDEX);
-        for (int t = 0; t < tokens.length; t++) {
-            int token = t;
-            atToken(t, () -> kernel.add(s, tokens[token], targets[token]));
-        }
+        LossState s = LossState.bare(options, LossState.Targets.CLASS_INDEX);
+        add(s, null, tokens, targets);
         return s;
+    }
+
+    /**
+     * Adds one sequence to {@code total}: each token as a row (to the sums, counts and figures), then the sequence
+     * itself, with its byte and word counts (0 when not given), to the sequence figure (added to {@code total} if
+     * it has none). All or nothing: every token is checked before any is added.
+     *
+     * @param tokens a {@code float[][]} or {@code double[][]}
+     */
+    public void add(LossState total, Object tokens, long[] targets, long bytes, long words) {
+        if (total.sequenceStats() == null) {
+            total.withFigure(new SequenceStats());
+        }
+        LossState own = LossState.bare(options, LossState.Targets.CLASS_INDEX);
+        add(total, own, tokens, targets);
+        total.addSequence(own, bytes, words);
+    }
+
+    /** Checks every token, then adds each to {@code a} and (when not null) {@code b}. */
+    private void add(LossState a, LossState b, Object tokens, long[] targets) {
+        Object[] rows = (Object[]) tokens;
+        checkShape(rows == null ? -1 : rows.length, targets);
+        for (int t = 0; t < rows.length; t++) {
+            int token = t;
+            atToken(t, () -> kernel.check(rows[token], targets[token]));
+        }
+        for (int t = 0; t < rows.length; t++) {
+            ScoredRow r = rows[t] instanceof float[] ? kernel.score((float[]) rows[t], targets[t])
+                    : kernel.score((double[]) rows[t], targets[t]);
+            kernel.addTo(a, r);
+            if (b != null) {
+                kernel.addTo(b, r);
+            }
+        }
     }
 
     /** Runs one token's step, naming the token in any invalid-row error. */
@@ -55,12 +81,6 @@ public final class SequenceLoss {
             atToken(t, () -> out[token] = kernel.loss(tokens[token], targets[token]));
         }
         return out;
-    }
-
-    /** Adds a sequence to {@code total}: its tokens to the sums and counts, itself to the sequence statistics. */
-    public static void addTo(LossState total, LossState sequence) {
-        total.merge(sequence);
-        total.sequenceStats().add(sequence);
     }
 
     private static void checkShape(int tokens, long[] targets) {

@@ -3,7 +3,8 @@ package dev.xent.core;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
-import java.io.Serializable;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * The sequence-level statistics of a language-model evaluation, mergeable and exact: how many sequences (rows) were
@@ -14,8 +15,9 @@ import java.io.Serializable;
  * (all ignored, or empty) has none and is left out of the sequence-weighted means. A NaN mean (from NaN logits)
  * stays in and makes those means NaN.
  */
-public final class SequenceStats implements Serializable {
+public final class SequenceStats implements Figure {
     private static final long serialVersionUID = 1L;
+    static final String ID = "sequences";
 
     private long rows;
     private long sequences;
@@ -23,6 +25,37 @@ public final class SequenceStats implements Serializable {
     private ExactSum perplexitySum = new ExactSum();
     private long bytes;
     private long words;
+
+    @Override
+    public String id() {
+        return ID;
+    }
+
+    @Override
+    public String block() {
+        return "language_model";
+    }
+
+    @Override
+    public boolean appliesTo(LossState.Targets targets, boolean sequences) {
+        return sequences;
+    }
+
+    @Override
+    public Figure zero() {
+        return new SequenceStats();
+    }
+
+    /** Adds a sequence row (its own state, bytes and words); token rows were counted by the state itself. */
+    @Override
+    public void add(ScoredRow row) {
+        if (row.sequence() == null) {
+            return;
+        }
+        add(row.sequence());
+        addBytes(row.bytes());
+        addWords(row.words());
+    }
 
     /** Adds one evaluated sequence, given its own exact state. */
     public void add(LossState sequence) {
@@ -45,14 +78,15 @@ public final class SequenceStats implements Serializable {
         words += count;
     }
 
-    public SequenceStats merge(SequenceStats other) {
+    @Override
+    public void merge(Figure figure) {
+        SequenceStats other = (SequenceStats) figure;
         rows += other.rows;
         sequences += other.sequences;
         meanSum.merge(other.meanSum);
         perplexitySum.merge(other.perplexitySum);
         bytes += other.bytes;
         words += other.words;
-        return this;
     }
 
     /** Rows evaluated as sequences (not rejected). */
@@ -83,7 +117,37 @@ public final class SequenceStats implements Serializable {
         return words;
     }
 
-    void writeTo(DataOutput out) throws IOException {
+    /**
+     * The token and sequence figures: perplexity {@code exp(token mean)}, bits per token, the sequence-weighted
+     * means, and bits per byte and per word when byte or word counts were given.
+     */
+    @Override
+    public Map<String, Object> values(LossState total) {
+        double ln2 = Math.log(2.0);
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("sequences", rows);
+        v.put("scored_sequences", sequences);
+        v.put("tokens", total.scored() + total.ignored());
+        v.put("scored_tokens", total.scored());
+        v.put("ignored_tokens", total.ignored());
+        v.put("token_mean_loss", total.mean());
+        v.put("perplexity", Math.exp(total.mean()));
+        v.put("bits_per_token", total.mean() / ln2);
+        v.put("sequence_mean_loss", sequenceMeanLoss());
+        v.put("sequence_mean_perplexity", sequenceMeanPerplexity());
+        if (bytes > 0) {
+            v.put("bytes", bytes);
+            v.put("bits_per_byte", total.sum() / (ln2 * bytes));
+        }
+        if (words > 0) {
+            v.put("words", words);
+            v.put("bits_per_word", total.sum() / (ln2 * words));
+        }
+        return v;
+    }
+
+    @Override
+    public void writeTo(DataOutput out) throws IOException {
         out.writeLong(rows);
         out.writeLong(sequences);
         meanSum.writeTo(out);

@@ -4,11 +4,17 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.floor;
 
 import dev.xent.core.CrossEntropyOptions;
+import dev.xent.core.Figure;
+import dev.xent.core.Figures;
 import dev.xent.core.InputKind;
 import dev.xent.core.LossState;
 import dev.xent.spark.Evaluation;
+import dev.xent.spark.ExtraFigures;
 import dev.xent.spark.InputColumns;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.ml.evaluation.Evaluator;
 import org.apache.spark.ml.param.DoubleArrayParam;
 import org.apache.spark.ml.param.DoubleParam;
@@ -38,8 +44,11 @@ import org.apache.spark.sql.types.StructField;
  * <p>Params: {@code logitsCol}, {@code labelCol}, {@code probabilityTargetCol} (soft targets instead of the label),
  * {@code classWeights}, {@code ignoreIndex}, {@code labelSmoothing}, {@code inputKind} ({@code logits},
  * {@code logProbs}, {@code probabilities}: e.g. MLlib's {@code probability} column) and {@code metricName}
- * ({@code mean}, {@code sum}, {@code perplexity} = exp(mean)). An empty or all-ignored dataset gives NaN for mean
- * and perplexity, as PyTorch; a label that is not a whole number, or an invalid row, is an error naming it.
+ * ({@code mean}, {@code sum}, {@code perplexity} = exp(mean), or any number a registered figure reports, such as
+ * {@code accuracy}, {@code top_k_accuracy} (k = 5), {@code expected_calibration_error}, {@code standard_error};
+ * {@link #isLargerBetter()} follows the metric). {@link #getMetrics} gives every one of them from one pass. An empty
+ * or all-ignored dataset gives NaN for mean and perplexity, as PyTorch; a label that is not a whole number, or an
+ * invalid row, is an error naming it.
  */
 public class CrossEntropyEvaluator extends Evaluator implements DefaultParamsWritable {
     private static final long serialVersionUID = 1L;
@@ -53,6 +62,10 @@ public class CrossEntropyEvaluator extends Evaluator implements DefaultParamsWri
     private final DoubleParam labelSmoothing;
     private final Param<String> inputKind;
     private final Param<String> metricName;
+    /** The k of {@code top_k_accuracy}. */
+    private static final int TOP_K = 5;
+    /** The metrics of the loss itself; every other metric name is a figure's value. */
+    private static final List<String> LOSS_METRICS = List.of("mean", "sum", "perplexity");
 
     /** A new evaluator with a random uid (what Spark Connect's ML and pipelines call). */
     public CrossEntropyEvaluator() {
@@ -72,8 +85,8 @@ public class CrossEntropyEvaluator extends Evaluator implements DefaultParamsWri
                 ParamValidators.inRange(0.0, 1.0));
         inputKind = new Param<>(this, "inputKind", "what logitsCol holds: logits, logProbs or probabilities",
                 ParamValidators.inArray(new String[] {"logits", "logProbs", "probabilities"}));
-        metricName = new Param<>(this, "metricName", "mean, sum or perplexity (exp of the mean)",
-                ParamValidators.inArray(new String[] {"mean", "sum", "perplexity"}));
+        metricName = new Param<>(this, "metricName", "mean, sum, perplexity (exp of the mean) or a figure's value: "
+                + String.join(", ", Figures.scalarValues().keySet()), ParamValidators.inArray(metricNames()));
         setDefault(logitsCol, "rawPrediction");
         setDefault(labelCol, "label");
         setDefault(ignoreIndex, -100L);
@@ -203,22 +216,52 @@ public class CrossEntropyEvaluator extends Evaluator implements DefaultParamsWri
         return b.build();
     }
 
+    /** Every name {@code metricName} accepts: the loss's own and each scalar value of a registered figure. */
+    private static String[] metricNames() {
+        List<String> names = new ArrayList<>(LOSS_METRICS);
+        names.addAll(Figures.scalarValues().keySet());
+        return names.toArray(new String[0]);
+    }
+
     @Override
     public double evaluate(Dataset<?> dataset) {
+        String name = getMetricName();
+        String figure = Figures.scalarValues().get(name);
+        ExtraFigures figures = LOSS_METRICS.contains(name) || figure == null ? ExtraFigures.NONE
+                : ExtraFigures.NONE.with(figure);
+        return metrics(scan(dataset, figures)).get(name);
+    }
+
+    /**
+     * Every metric from one pass: {@code mean}, {@code sum}, {@code perplexity}, and each number of every registered
+     * figure defined for the rows (class-index or probability targets), by name.
+     */
+    public Map<String, Double> getMetrics(Dataset<?> dataset) {
+        return metrics(scan(dataset, ExtraFigures.all(TOP_K)));
+    }
+
+    private LossState scan(Dataset<?> dataset, ExtraFigures figures) {
         Dataset<Row> df = dataset.toDF();
         boolean soft = isDefined(probabilityTargetCol);
         String targetName = soft ? getProbabilityTargetCol() : getLabelCol();
         Column target = soft ? softTargets(df, targetName) : classIndex(df, targetName);
         Dataset<Row> input = df.select(col(InputColumns.quote(getLogitsCol())).as("logits"), target.as("target"));
-        LossState state = Evaluation.of(input).options(options()).run().total();
-        switch (getMetricName()) {
-            case "sum":
-                return state.sum();
-            case "perplexity":
-                return Math.exp(state.mean());
-            default:
-                return state.mean();
+        return Evaluation.of(input).options(options()).figures(figures).run().total();
+    }
+
+    private static Map<String, Double> metrics(LossState state) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        out.put("mean", state.mean());
+        out.put("sum", state.sum());
+        out.put("perplexity", Math.exp(state.mean()));
+        for (Figure f : state.figures()) {
+            f.values(state).forEach((name, v) -> {
+                if (v instanceof Double) {
+                    out.putIfAbsent(name, (Double) v);
+                }
+            });
         }
+        return out;
     }
 
     private static Column softTargets(Dataset<Row> df, String name) {
@@ -259,9 +302,10 @@ public class CrossEntropyEvaluator extends Evaluator implements DefaultParamsWri
                 + InputColumns.describe(df.schema()));
     }
 
+    /** False for the loss and most figures; true for a metric such as accuracy. */
     @Override
     public boolean isLargerBetter() {
-        return false;
+        return Figures.largerIsBetter(getMetricName());
     }
 
     @Override

@@ -1,11 +1,12 @@
 package dev.xent.report;
 
-import dev.xent.core.ClassificationStats;
+import dev.xent.core.CalibrationBins;
 import dev.xent.core.CrossEntropyOptions;
+import dev.xent.core.EvaluationResult;
+import dev.xent.core.Figure;
 import dev.xent.core.LossHistogram;
 import dev.xent.core.LossState;
 import dev.xent.core.PerClassStats;
-import dev.xent.spark.EvaluationResult;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -15,7 +16,8 @@ import java.util.Map;
 /**
  * The evaluation as one self-contained HTML page (inline CSS and SVG, no script, nothing fetched): the summary, a
  * histogram of per-row losses with approximate quantiles, the best and worst classes by mean loss with a bar chart,
- * a per-group table with standard errors, and a reliability diagram with its expected calibration error. Sections
+ * a table of every number of the figures in the {@code metrics} block (whatever figures are registered), a
+ * per-group table with standard errors, and a reliability diagram with its expected calibration error. Sections
  * whose figures were not gathered are left out. Every piece of text from the data or the options (paths, column
  * names, group keys) is HTML-escaped.
  */
@@ -95,8 +97,9 @@ public final class HtmlReport {
         summary(result, options, columns);
         histogram(total.histogram());
         perClass(total.perClass(), options);
+        figures(total);
         groups(result);
-        reliability(total.classification());
+        reliability((CalibrationBins) total.figure("calibration"));
         html.append("</body></html>\n");
     }
 
@@ -241,29 +244,51 @@ public final class HtmlReport {
         html.append("</table>\n");
     }
 
-    private void reliability(ClassificationStats c) {
-        if (c == null || c.rows() == 0) {
+    /** Every number of the figures shown in the {@code metrics} block, by name, whatever the figure. */
+    private void figures(LossState total) {
+        StringBuilder rows = new StringBuilder();
+        for (Figure f : total.figures()) {
+            if (!f.block().equals("metrics")) {
+                continue;
+            }
+            f.values(total).forEach((name, v) -> {
+                if (v instanceof Number) {
+                    rows.append("<tr><th class=\"k\">").append(escape(name)).append("</th><td>")
+                            .append(escape(v instanceof Double ? num((Double) v) : String.valueOf(v)))
+                            .append("</td></tr>");
+                }
+            });
+        }
+        if (rows.length() > 0) {
+            html.append("<h2>Metrics</h2><table id=\"metrics\">").append(rows).append("</table>\n");
+        }
+    }
+
+    private void reliability(CalibrationBins c) {
+        long binned = 0;
+        for (int b = 0; c != null && b < CalibrationBins.BINS; b++) {
+            binned += c.binRows(b);
+        }
+        if (binned == 0) {
             return;
         }
         int size = 360;
         html.append("<h2>Reliability</h2><p>Expected calibration error: <b id=\"ece\">")
-                .append(num(c.expectedCalibrationError())).append("</b>; accuracy ").append(num(c.accuracy()))
-                .append(", top-").append(c.topK()).append(" accuracy ").append(num(c.topKAccuracy()))
-                .append(", mean entropy ").append(num(c.meanEntropy())).append(" nats.</p>");
+                .append(num(c.expectedCalibrationError())).append("</b>.</p>");
         html.append("<svg id=\"reliability-diagram\" width=\"").append(size + 60).append("\" height=\"")
                 .append(size + 50).append("\" role=\"img\" aria-label=\"reliability diagram\">");
         html.append(fmt("<line x1=\"40\" y1=\"%d\" x2=\"%d\" y2=\"10\" stroke=\"#999\" "
                 + "stroke-dasharray=\"4\"/>", size + 10, size + 40));
-        double binWidth = (double) size / ClassificationStats.BINS;
-        for (int b = 0; b < ClassificationStats.BINS; b++) {
+        double binWidth = (double) size / CalibrationBins.BINS;
+        for (int b = 0; b < CalibrationBins.BINS; b++) {
             if (c.binRows(b) == 0) {
                 continue;
             }
-            double accuracy = (double) c.binCorrect(b) / c.binRows(b);
+            double accuracy = c.binAccuracy(b);
             html.append(fmt("<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#4a78b5\" "
                     + "fill-opacity=\"0.8\"><title>confidence %.2f-%.2f: accuracy %s, mean confidence %s, %d rows"
                     + "</title></rect>", 40 + b * binWidth, 10 + size * (1 - accuracy), binWidth - 1, size * accuracy,
-                    (double) b / ClassificationStats.BINS, (double) (b + 1) / ClassificationStats.BINS, num(accuracy),
+                    (double) b / CalibrationBins.BINS, (double) (b + 1) / CalibrationBins.BINS, num(accuracy),
                     num(c.binMeanConfidence(b)), c.binRows(b)));
         }
         html.append(fmt("<text x=\"40\" y=\"%d\" font-size=\"11\">confidence 0</text><text x=\"%d\" y=\"%d\" "

@@ -8,11 +8,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.xent.core.CrossEntropyOptions;
-import dev.xent.core.ClassificationStats;
+import dev.xent.core.EvaluationResult;
+import dev.xent.core.Figure;
 import dev.xent.core.LossState;
-import dev.xent.core.PerClassStats;
-import dev.xent.core.SequenceStats;
-import dev.xent.spark.EvaluationResult;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.Map;
@@ -20,7 +18,9 @@ import java.util.Map;
 /**
  * The summary of an evaluation as JSON: valid JSON everywhere, with non-finite numbers written as the strings
  * {@code "NaN"}, {@code "Infinity"} and {@code "-Infinity"}. Text from the data (group keys, column names, paths)
- * goes through Jackson's string escaping. Doubles are written so they read back to the same bits.
+ * goes through Jackson's string escaping. Doubles are written so they read back to the same bits. Every figure of
+ * the state is written by looping over its values, at the top level or in the block it names ({@code metrics},
+ * {@code language_model}, ...): this class names no figure.
  */
 public final class SummaryJson {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -60,8 +60,6 @@ public final class SummaryJson {
         root.put("rejected", total.rejected());
         root.put("non_finite", total.nonFinite());
         root.put("non_finite_inputs", total.nonFiniteInputs());
-        putLanguageModel(root, total);
-        putClassification(root, total, options);
         if (!result.groups().isEmpty()) {
             ArrayNode groups = root.putArray("groups");
             for (EvaluationResult.Group g : result.groups()) {
@@ -69,8 +67,6 @@ public final class SummaryJson {
                 ObjectNode key = node.putObject("key");
                 g.key().forEach((k, v) -> key.set(k, toNode(v)));
                 putFigures(node, g.state());
-                putLanguageModel(node, g.state());
-                putClassification(node, g.state(), options);
             }
         }
         return root;
@@ -79,76 +75,14 @@ public final class SummaryJson {
     private static void putFigures(ObjectNode node, LossState s) {
         node.set("mean", number(s.mean()));
         node.set("sum", number(s.sum()));
-        node.set("standard_error", number(s.standardError()));
         node.put("rows", s.rows());
         node.put("scored", s.scored());
         node.put("ignored", s.ignored());
         node.set("weight_sum", number(s.weightSum()));
-    }
-
-    /**
-     * For language-model rows: the token and sequence figures (see the README for their formulas). Bits per byte
-     * and per word appear when byte or word counts were given.
-     */
-    private static void putLanguageModel(ObjectNode node, LossState s) {
-        if (!s.hasSequences()) {
-            return;
-        }
-        SequenceStats q = s.sequenceStats();
-        double ln2 = Math.log(2.0);
-        ObjectNode lm = node.putObject("language_model");
-        lm.put("sequences", q.rows());
-        lm.put("scored_sequences", q.sequences());
-        lm.put("tokens", s.scored() + s.ignored());
-        lm.put("scored_tokens", s.scored());
-        lm.put("ignored_tokens", s.ignored());
-        lm.set("token_mean_loss", number(s.mean()));
-        lm.set("perplexity", number(Math.exp(s.mean())));
-        lm.set("bits_per_token", number(s.mean() / ln2));
-        lm.set("sequence_mean_loss", number(q.sequenceMeanLoss()));
-        lm.set("sequence_mean_perplexity", number(q.sequenceMeanPerplexity()));
-        if (q.bytes() > 0) {
-            lm.put("bytes", q.bytes());
-            lm.set("bits_per_byte", number(s.sum() / (ln2 * q.bytes())));
-        }
-        if (q.words() > 0) {
-            lm.put("words", q.words());
-            lm.set("bits_per_word", number(s.sum() / (ln2 * q.words())));
-        }
-    }
-
-    /** Accuracy, top-k, entropy and calibration, and the per-class breakdown, when they were gathered. */
-    private static void putClassification(ObjectNode node, LossState s, CrossEntropyOptions options) {
-        ClassificationStats c = s.classification();
-        if (c != null) {
-            ObjectNode m = node.putObject("metrics");
-            m.put("rows", c.rows());
-            m.set("accuracy", number(c.accuracy()));
-            m.put("top_k", c.topK());
-            m.set("top_k_accuracy", number(c.topKAccuracy()));
-            m.set("mean_entropy", number(c.meanEntropy()));
-            m.set("expected_calibration_error", number(c.expectedCalibrationError()));
-            ArrayNode bins = m.putArray("calibration_bins");
-            for (int b = 0; b < ClassificationStats.BINS; b++) {
-                ObjectNode bin = bins.addObject();
-                bin.set("from", number((double) b / ClassificationStats.BINS));
-                bin.set("to", number((double) (b + 1) / ClassificationStats.BINS));
-                bin.put("rows", c.binRows(b));
-                bin.set("accuracy", number(c.binRows(b) == 0 ? Double.NaN : (double) c.binCorrect(b) / c.binRows(b)));
-                bin.set("mean_confidence", number(c.binRows(b) == 0 ? Double.NaN : c.binMeanConfidence(b)));
-            }
-        }
-        PerClassStats p = s.perClass();
-        if (p != null) {
-            ArrayNode classes = node.putArray("per_class");
-            p.rowsByClass().forEach((target, rows) -> {
-                ObjectNode row = classes.addObject();
-                double sum = p.lossSum(target);
-                row.put("class", target);
-                row.put("rows", rows);
-                row.set("sum", number(sum));
-                row.set("mean", number(sum / (rows * options.weightOf(target))));
-            });
+        for (Figure f : s.figures()) {
+            ObjectNode block = f.block().isEmpty() ? node
+                    : node.has(f.block()) ? (ObjectNode) node.get(f.block()) : node.putObject(f.block());
+            f.values(s).forEach((name, v) -> block.set(name, toNode(v)));
         }
     }
 

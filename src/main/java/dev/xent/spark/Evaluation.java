@@ -3,6 +3,7 @@ package dev.xent.spark;
 import static org.apache.spark.sql.functions.col;
 
 import dev.xent.core.CrossEntropyOptions;
+import dev.xent.core.EvaluationResult;
 import dev.xent.core.InvalidRowException;
 import dev.xent.core.LogitsEncoding;
 import dev.xent.core.LossState;
@@ -183,12 +184,7 @@ public final class Evaluation {
     /** Runs the evaluation: one scan. */
     public EvaluationResult run() {
         InputColumns columns = checkColumns();
-        if ((figures.any() || figures.histogram()) && columns.isSequence()
-                || figures.any() && columns.targets() != LossState.Targets.CLASS_INDEX) {
-            throw new InputSchemaException("accuracy, calibration and per-class figures need one class-index "
-                    + "target per row, but column '" + columns.targetName() + "' holds "
-                    + (columns.isSequence() ? "sequences" : "probabilities"));
-        }
+        figures.make(columns.targets(), columns.isSequence(), columns.targetName()); // refuses figures not defined
         int classes = classes(columns);
         if (classes == 0 && options.classes() == 0) {
             // No row has logits: any row there is must be invalid; C = 1 lets the scan say so (or count it).
@@ -199,8 +195,8 @@ public final class Evaluation {
 
     private EvaluationResult scan(InputColumns columns, int kernelClasses, int reportedClasses) {
         Dataset<Row> data = partitions > 0 ? input.repartition(partitions) : input;
-        LossAggregator<byte[]> aggregator = LossAggregator.exact(options, kernelClasses, columns.targets(), policy,
-                columns.encoding()).withFigures(figures);
+        LossAggregator<byte[]> aggregator = LossAggregator.exact(options, kernelClasses, columns, policy)
+                .withFigures(figures);
         List<Column> scanned = new ArrayList<>();
         groupBy.forEach(n -> scanned.add(col(InputColumns.quote(n))));
         boolean plain = PlainColumnReader.reads(columns);
@@ -237,7 +233,7 @@ public final class Evaluation {
                 Column count = functions.sum("__xent_count").as("__xent_count");
                 Column[] keys = groupBy.stream().map(n -> col(InputColumns.quote(n))).toArray(Column[]::new);
                 List<Row> grouped = partials.groupBy(keys).agg(state, count).orderBy(keys).collectAsList();
-                LossState total = LossState.of(options, columns.targets());
+                LossState total = aggregator.emptyState();
                 List<EvaluationResult.Group> groups = new ArrayList<>();
                 for (Row row : grouped) {
                     Map<String, Object> key = new LinkedHashMap<>();

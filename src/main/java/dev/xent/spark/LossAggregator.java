@@ -2,8 +2,8 @@ package dev.xent.spark;
 
 import dev.xent.core.CrossEntropy;
 import dev.xent.core.CrossEntropyOptions;
+import dev.xent.core.Figure;
 import dev.xent.core.InvalidRowException;
-import dev.xent.core.LogSoftmax;
 import dev.xent.core.LogitsEncoding;
 import dev.xent.core.LossState;
 import dev.xent.core.NonFiniteValues;
@@ -32,6 +32,8 @@ public final class LossAggregator<O> extends Aggregator<EvaluationRow, StateBuff
     private final LossState.Targets targets;
     private final RowPolicy policy;
     private final LogitsEncoding encoding;
+    private final String targetColumn;
+    private final boolean sequenceRows;
     private ExtraFigures figures = ExtraFigures.NONE;
     private final Encoder<O> outputEncoder;
     private final boolean returnsBytes;
@@ -47,25 +49,26 @@ public final class LossAggregator<O> extends Aggregator<EvaluationRow, StateBuff
      * @param encoding how binary logits are packed (null when they are not binary)
      */
     public static LossAggregator<LossSummary> summarizing(CrossEntropyOptions options, int classes,
-            LossState.Targets targets, RowPolicy policy, LogitsEncoding encoding) {
-        return new LossAggregator<>(options, classes, targets, policy, encoding, Encoders.bean(LossSummary.class),
-                false);
+            InputColumns columns, RowPolicy policy) {
+        return new LossAggregator<>(options, classes, columns, policy, Encoders.bean(LossSummary.class), false);
     }
 
     /** An aggregate returning the exact state as bytes ({@link LossState#toBytes()}), to merge further. */
-    public static LossAggregator<byte[]> exact(CrossEntropyOptions options, int classes, LossState.Targets targets,
-            RowPolicy policy, LogitsEncoding encoding) {
-        return new LossAggregator<>(options, classes, targets, policy, encoding, Encoders.BINARY(), true);
+    public static LossAggregator<byte[]> exact(CrossEntropyOptions options, int classes, InputColumns columns,
+            RowPolicy policy) {
+        return new LossAggregator<>(options, classes, columns, policy, Encoders.BINARY(), true);
     }
 
-    private LossAggregator(CrossEntropyOptions options, int classes, LossState.Targets targets,
-            RowPolicy policy, LogitsEncoding encoding, Encoder<O> outputEncoder, boolean returnsBytes) {
+    private LossAggregator(CrossEntropyOptions options, int classes, InputColumns columns,
+            RowPolicy policy, Encoder<O> outputEncoder, boolean returnsBytes) {
         new CrossEntropy(options, classes); // validates C against the options before any job starts
         this.options = options;
         this.classes = classes;
-        this.targets = targets;
+        this.targets = columns.targets();
+        this.sequenceRows = columns.isSequence();
+        this.targetColumn = columns.targetName();
         this.policy = policy;
-        this.encoding = encoding;
+        this.encoding = columns.encoding();
         this.outputEncoder = outputEncoder;
         this.returnsBytes = returnsBytes;
     }
@@ -78,38 +81,24 @@ public final class LossAggregator<O> extends Aggregator<EvaluationRow, StateBuff
     /** The empty state, with the figures this aggregate gathers. */
     LossState emptyState() {
         LossState state = LossState.of(options, targets);
-        if (figures.classification()) {
-            state.withClassification(figures.topK());
-        }
-        if (figures.perClass()) {
-            state.withPerClass();
-        }
-        if (figures.histogram()) {
-            state.withHistogram();
+        for (Figure f : figures.make(targets, sequenceRows, targetColumn)) {
+            state.withFigure(f);
         }
         return state;
     }
 
-    /** Also gathers these figures (class-index rows only); returns this. */
+    /**
+     * Also gathers these figures; returns this.
+     *
+     * @throws InputSchemaException when a figure asked for is not defined for these rows
+     */
     public LossAggregator<O> withFigures(ExtraFigures extra) {
+        extra.make(targets, sequenceRows, targetColumn);
         this.figures = extra;
         return this;
     }
 
-    /** Classification figures and the per-class breakdown of one class-index row, given its loss. */
-    private void addFigures(LossState state, CrossEntropy k, double[] logits, long target, double loss) {
-        if (!figures.any() || k.isIgnored(target)) {
-            return;
-        }
-        if (figures.classification()) {
-            state.classification().add(LogSoftmax.logProbabilities(logits, options.inputKind()), (int) target);
-        }
-        if (figures.perClass()) {
-            state.perClass().add((int) target, loss);
-        }
-    }
-
-    /** A language-model row: its tokens go in all or nothing, and the row into the sequence statistics. */
+    /** A language-model row: its tokens go in all or nothing, and the row into the sequence figure. */
     private void addSequence(LossState state, EvaluationRow row) {
         if (row.isNullElements()) {
             throw new InvalidRowException(InvalidRowException.Reason.NULL_LOGITS,
@@ -118,16 +107,10 @@ public final class LossAggregator<O> extends Aggregator<EvaluationRow, StateBuff
         if (sequences == null) {
             sequences = new SequenceLoss(options, classes);
         }
-        LossState sequence = row.getFloatSequence() != null
-                ? sequences.state(row.getFloatSequence(), row.getTargetSequence())
-                : sequences.state(row.getDoubleSequence(), row.getTargetSequence());
-        SequenceLoss.addTo(state, sequence);
-        if (row.getSequenceBytes() != null) {
-            state.sequenceStats().addBytes(row.getSequenceBytes());
-        }
-        if (row.getSequenceWords() != null) {
-            state.sequenceStats().addWords(row.getSequenceWords());
-        }
+        Object tokens = row.getFloatSequence() != null ? row.getFloatSequence() : row.getDoubleSequence();
+        sequences.add(state, tokens, row.getTargetSequence(),
+                row.getSequenceBytes() == null ? 0 : row.getSequenceBytes(),
+                row.getSequenceWords() == null ? 0 : row.getSequenceWords());
     }
 
     @Override
@@ -191,13 +174,9 @@ public final class LossAggregator<O> extends Aggregator<EvaluationRow, StateBuff
                 throw new InvalidRowException(InvalidRowException.Reason.NULL_TARGET, "target is null");
             }
             if (row.getFloatLogits() != null) {
-                double loss = k.add(state, row.getFloatLogits(), target);
-                if (figures.any()) {
-                    addFigures(state, k, RowValues.widen(row.getFloatLogits()), target, loss);
-                }
+                k.add(state, row.getFloatLogits(), target);
             } else {
-                double loss = k.add(state, row.getDoubleLogits(), target);
-                addFigures(state, k, row.getDoubleLogits(), target, loss);
+                k.add(state, row.getDoubleLogits(), target);
             }
         } else if (row.getFloatLogits() != null) {
             k.add(state, row.getFloatLogits(), row.getProbabilities());

@@ -1,5 +1,6 @@
 package dev.xent.spark;
 
+import dev.xent.core.RowRule;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.util.ArrayData;
 import org.apache.spark.sql.types.ArrayType;
@@ -89,19 +90,16 @@ final class PlainColumnReader extends RowReader {
         return row.getLong(t);
     }
 
-    /** A null element and no NaN (a NaN makes the loss NaN whatever the null stands for). */
+    /** True when the row's null elements make it invalid ({@link RowRule#nullsMakeInvalid}). */
     private static boolean nullWithoutNaN(ArrayData values, boolean isFloat) {
         if (!hasNull(values)) {
             return false;
         }
-        for (int i = 0; i < values.numElements(); i++) {
-            if (values.isNullAt(i)) {
-                continue;
-            }
-            if (isFloat ? Float.isNaN(values.getFloat(i)) : Double.isNaN(values.getDouble(i))) {
-                return false;
-            }
+        boolean nan = false;
+        for (int i = 0; i < values.numElements() && !nan; i++) {
+            nan = !values.isNullAt(i)
+                    && (isFloat ? Float.isNaN(values.getFloat(i)) : Double.isNaN(values.getDouble(i)));
         }
-        return true;
+        return RowRule.nullsMakeInvalid(true, nan);
     }
 }

@@ -1,6 +1,6 @@
 package dev.xent.spark;
 
-import dev.xent.core.InvalidRowException;
+import dev.xent.core.RowRule;
 import dev.xent.core.LogitsEncoding;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.catalyst.util.ArrayData;
@@ -43,7 +43,6 @@ final class RowValues {
             double[] out = new double[seq.length()];
             scala.collection.Iterator<?> it = seq.iterator();
             int firstNull = -1;
-            boolean nan = false;
             for (int i = 0; it.hasNext(); i++) {
                 Object e = it.next();
                 if (!(e instanceof Number)) {
@@ -51,12 +50,8 @@ final class RowValues {
                     continue;
                 }
                 out[i] = ((Number) e).doubleValue();
-                nan |= Double.isNaN(out[i]);
             }
-            if (firstNull >= 0 && !nan) {
-                throw new InvalidRowException(InvalidRowException.Reason.NULL_LOGITS,
-                        what + " hold a null or non-numeric element at position " + firstNull);
-            }
+            RowRule.checkNulls(out, firstNull, what);
             return out;
         }
         throw new IllegalArgumentException(what + ": expected an array of numbers or a vector, got "
@@ -87,15 +82,17 @@ final class RowValues {
             return;
         }
         int firstNull = -1;
+        boolean nan = false;
         for (int i = 0; i < values.numElements(); i++) {
             if (values.isNullAt(i)) {
                 firstNull = firstNull < 0 ? i : firstNull;
-            } else if (isFloat ? Float.isNaN(values.getFloat(i)) : Double.isNaN(values.getDouble(i))) {
-                return;
+            } else {
+                nan |= isFloat ? Float.isNaN(values.getFloat(i)) : Double.isNaN(values.getDouble(i));
             }
         }
-        throw new InvalidRowException(InvalidRowException.Reason.NULL_LOGITS,
-                what + " hold a null or non-numeric element at position " + firstNull);
+        if (RowRule.nullsMakeInvalid(true, nan)) {
+            throw RowRule.nullElement(what, firstNull);
+        }
     }
 
     /** The float values of a Spark internal array when it holds no null element, else null. */

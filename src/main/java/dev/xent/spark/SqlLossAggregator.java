@@ -4,6 +4,7 @@ import dev.xent.core.CrossEntropy;
 import dev.xent.core.CrossEntropyOptions;
 import dev.xent.core.InvalidRowException;
 import dev.xent.core.LossState;
+import dev.xent.core.RowRule;
 import org.apache.spark.sql.Encoder;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.expressions.Aggregator;
@@ -45,8 +46,7 @@ final class SqlLossAggregator<I extends SqlLossAggregator.Input> extends Aggrega
         LossState state = buffer.state();
         double[] logits = unbox(row.logitValues(), "logits");
         if (kernel == null) {
-            int known = options.knownClasses();
-            kernel = new CrossEntropy(options, known > 0 ? known : (logits == null ? 1 : Math.max(1, logits.length)));
+            kernel = new CrossEntropy(options, RowRule.classes(options, logits == null ? 0 : logits.length));
         }
         if (targets == LossState.Targets.PROBABILITIES) {
             kernel.add(state, logits, unbox(row.probabilityValues(), "probabilities"));
@@ -64,13 +64,15 @@ final class SqlLossAggregator<I extends SqlLossAggregator.Input> extends Aggrega
             return null;
         }
         double[] out = new double[values.length];
+        int firstNull = -1;
         for (int i = 0; i < out.length; i++) {
             if (values[i] == null) {
-                throw new InvalidRowException(InvalidRowException.Reason.NULL_LOGITS,
-                        what + " hold a null element at position " + i);
+                firstNull = firstNull < 0 ? i : firstNull;
+            } else {
+                out[i] = values[i];
             }
-            out[i] = values[i];
         }
+        RowRule.checkNulls(out, firstNull, what);
         return out;
     }
 

@@ -58,8 +58,7 @@ public final class XentFunctions {
      * @param policy  what to do with invalid and non-finite rows
      */
     public static Column aggregate(InputColumns input, CrossEntropyOptions options, int classes, RowPolicy policy) {
-        LossAggregator<LossSummary> aggregator = LossAggregator.summarizing(options, classes, input.targets(), policy,
-                input.encoding());
+        LossAggregator<LossSummary> aggregator = LossAggregator.summarizing(options, classes, input, policy);
         return functions.udaf(aggregator, Encoders.bean(EvaluationRow.class)).apply(input.aggregateInputs());
     }
 

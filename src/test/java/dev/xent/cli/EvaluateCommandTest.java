@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.xent.core.CrossEntropy;
 import dev.xent.core.CrossEntropyLoss;
 import dev.xent.core.CrossEntropyOptions;
+import dev.xent.core.InputKind;
+import dev.xent.core.LogSoftmax;
 import dev.xent.core.LossState;
 import dev.xent.core.golden.TorchMatch;
 import dev.xent.testing.SharedSpark;
@@ -84,6 +86,51 @@ class EvaluateCommandTest {
             }
             assertTrue(run.err.contains("1797 rows = 1797 scored + 0 ignored + 0 rejected"), run.err);
         }
+    }
+
+    @Test
+    void inputKindReadsProbabilitiesAndLogProbabilitiesAsTheCoreDoes() throws IOException {
+        List<Row> rows = SharedSpark.get().read().json(SAMPLE).orderBy("id").collectAsList();
+        double[][] probabilities = new double[rows.size()][];
+        double[][] logProbabilities = new double[rows.size()][];
+        long[] y = new long[rows.size()];
+        for (int i = 0; i < y.length; i++) {
+            List<Double> x = rows.get(i).getList(rows.get(i).fieldIndex("logits"));
+            logProbabilities[i] = LogSoftmax.of(x.stream().mapToDouble(Double::doubleValue).toArray());
+            probabilities[i] = java.util.Arrays.stream(logProbabilities[i]).map(Math::exp).toArray();
+            y[i] = rows.get(i).getLong(rows.get(i).fieldIndex("target"));
+        }
+        Path dir = tmp.resolve("kinds");
+        Files.createDirectories(dir);
+        Path probs = dir.resolve("probabilities.jsonl");
+        Path logProbs = dir.resolve("log_probabilities.jsonl");
+        StringBuilder p = new StringBuilder();
+        StringBuilder l = new StringBuilder();
+        for (int i = 0; i < y.length; i++) {
+            p.append(JSON.writeValueAsString(java.util.Map.of("logits", probabilities[i], "target", y[i])))
+                    .append('\n');
+            l.append(JSON.writeValueAsString(java.util.Map.of("logits", logProbabilities[i], "target", y[i])))
+                    .append('\n');
+        }
+        Files.writeString(probs, p);
+        Files.writeString(logProbs, l);
+        for (String[] c : new String[][] {{"probabilities", probs.toString()}, {"log-probs", logProbs.toString()}}) {
+            CliRun run = CliRun.of("evaluate", "--input", c[1], "--input-kind", c[0]);
+            assertEquals(0, run.exitCode, run.toString());
+            InputKind kind = InputKind.parse(c[0]);
+            double expected = new CrossEntropyLoss(CrossEntropyOptions.builder().inputKind(kind).build())
+                    .reduce(kind == InputKind.PROBABILITIES ? probabilities : logProbabilities, y);
+            assertEquals(Double.doubleToRawLongBits(expected),
+                    Double.doubleToRawLongBits(number(JSON.readTree(run.out).get("mean"))), c[0]);
+        }
+        CliRun synonym = CliRun.of("evaluate", "--input", logProbs.toString(), "--log-probs");
+        CliRun named = CliRun.of("evaluate", "--input", logProbs.toString(), "--input-kind", "log-probs");
+        assertEquals(JSON.readTree(named.out).get("mean"), JSON.readTree(synonym.out).get("mean"));
+        CliRun bad = CliRun.of("evaluate", "--input", logProbs.toString(), "--input-kind", "odds");
+        assertEquals(2, bad.exitCode, bad.toString());
+        assertTrue(bad.err.contains("--input-kind") && bad.err.contains("odds"), bad.err);
+        CliRun clash = CliRun.of("evaluate", "--input", logProbs.toString(), "--input-kind", "logits", "--log-probs");
+        assertEquals(2, clash.exitCode, clash.toString());
     }
 
     @Test

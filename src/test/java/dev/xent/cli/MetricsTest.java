@@ -75,6 +75,7 @@ class MetricsTest {
         double[] binConfidence = new double[15];
         double lossSum = 0;
         double weightSum = 0;
+        double brierSum = 0;
         double[] losses = new double[N];
         double[] classSum = new double[C];
         long[] classRows = new long[C];
@@ -102,6 +103,8 @@ class MetricsTest {
                 }
                 double p = Math.exp(x[i][c] - m) / z;
                 h -= p * Math.log(p);
+                double d = p - (c == y[i] ? 1 : 0);
+                brierSum += W[y[i]] * d * d;
             }
             double confidence = 1 / z;
             int bin = Math.min(14, (int) (confidence * 15));
@@ -144,6 +147,7 @@ class MetricsTest {
         close("mean entropy", entropy / n, number(m.get("mean_entropy")));
         close("ECE", ece, number(m.get("expected_calibration_error")));
         close("mean", mean, number(s.get("mean")));
+        close("Brier score", brierSum / weightSum, number(m.get("brier")));
         assertEquals(standardError, number(s.get("standard_error")), 1e-9 * standardError, "standard error");
         long binned = 0;
         for (JsonNode b : m.get("calibration_bins")) {

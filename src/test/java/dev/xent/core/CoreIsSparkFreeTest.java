@@ -11,7 +11,10 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-/** dev.xent.core is the numbers only: no Spark (or Scala) import anywhere in it. */
+/**
+ * dev.xent.core is the numbers only: no Spark (or Scala) import anywhere in it; and dev.xent.report renders what
+ * the core computed, importing neither Spark nor xent's spark package.
+ */
 class CoreIsSparkFreeTest {
 
     @Test
@@ -26,6 +29,26 @@ class CoreIsSparkFreeTest {
                     .collect(Collectors.toList());
         }
         assertEquals(List.of(), offenders);
+    }
+
+    @Test
+    void noSourceFileOfTheReportImportsSparkOrXentsSparkPackage() throws IOException {
+        List<String> offenders;
+        try (Stream<Path> files = Files.walk(Path.of("src/main/java/dev/xent/report"))) {
+            offenders = files.filter(p -> p.toString().endsWith(".java"))
+                    .filter(p -> importsSpark(p) || read(p).contains("import dev.xent.spark."))
+                    .map(Path::toString)
+                    .collect(Collectors.toList());
+        }
+        assertEquals(List.of(), offenders);
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static boolean importsSpark(Path file) {

@@ -38,7 +38,8 @@ class LossHistogramTest {
             (i % 2 == 0 ? a : b).add(losses[i]);
             all.add(losses[i]);
         }
-        LossHistogram merged = b.merge(a);
+        b.merge(a);
+        LossHistogram merged = b;
         Arrays.sort(losses);
         double binRatio = Math.pow(10, 1.0 / LossHistogram.PER_DECADE);
         for (double q : new double[] {0.01, 0.25, 0.5, 0.9, 0.99}) {

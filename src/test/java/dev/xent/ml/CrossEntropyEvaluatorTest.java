@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.ServiceLoader;
 import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineStage;
@@ -79,7 +80,7 @@ class CrossEntropyEvaluatorTest {
         assertFalse(e.isLargerBetter());
         assertSame(e, e.setMetricName("sum").setLabelSmoothing(0.2).setClassWeights(new double[] {1, 2}));
         assertThrows(IllegalArgumentException.class, () -> e.setLabelSmoothing(1.5));
-        assertThrows(IllegalArgumentException.class, () -> e.setMetricName("accuracy"));
+        assertThrows(IllegalArgumentException.class, () -> e.setMetricName("no_such_metric"));
         CrossEntropyEvaluator copy = e.copy(new ParamMap().put(e.metricName(), "perplexity"));
         assertEquals(e.uid(), copy.uid());
         assertEquals("perplexity", copy.getMetricName());
@@ -117,6 +118,32 @@ class CrossEntropyEvaluatorTest {
         IllegalArgumentException fractional = assertThrows(IllegalArgumentException.class,
                 () -> e.evaluate(digits.withColumn("label", col("label").plus(0.5))));
         assertTrue(fractional.getMessage().contains("not a whole class index"), fractional.getMessage());
+    }
+
+    @Test
+    void getMetricsGivesEveryFigureFromOnePassAndMetricNameAcceptsEachOfThem() {
+        CrossEntropyEvaluator e = new CrossEntropyEvaluator();
+        Map<String, Double> metrics = e.getMetrics(digits);
+        long correct = 0;
+        long n = 0;
+        for (Row r : digits.collectAsList()) {
+            double[] x = ((Vector) r.get(0)).toArray();
+            int argmax = 0;
+            for (int c = 1; c < x.length; c++) {
+                argmax = x[c] > x[argmax] ? c : argmax;
+            }
+            correct += argmax == (int) r.getDouble(1) ? 1 : 0;
+            n++;
+        }
+        assertEquals((double) correct / n, metrics.get("accuracy"), 0.0);
+        assertTrue(metrics.keySet().containsAll(List.of("mean", "sum", "perplexity", "standard_error", "accuracy",
+                "top_k_accuracy", "mean_entropy", "expected_calibration_error", "brier")), metrics.keySet().toString());
+        for (Map.Entry<String, Double> m : metrics.entrySet()) {
+            e.setMetricName(m.getKey());
+            assertEquals(Double.doubleToRawLongBits(m.getValue()), Double.doubleToRawLongBits(e.evaluate(digits)),
+                    m.getKey());
+            assertEquals(m.getKey().contains("accuracy"), e.isLargerBetter(), m.getKey());
+        }
     }
 
     @Test

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.xent.core.CrossEntropy;
 import dev.xent.core.CrossEntropyLoss;
 import dev.xent.core.CrossEntropyOptions;
+import dev.xent.core.EvaluationResult;
 import dev.xent.core.InvalidRowException;
 import dev.xent.core.LossState;
 import dev.xent.core.Reduction;

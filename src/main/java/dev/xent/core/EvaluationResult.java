@@ -1,21 +1,20 @@
-package dev.xent.spark;
+package dev.xent.core;
 
-import dev.xent.core.LossState;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The outcome of an {@link Evaluation}: the exact state of all rows, C, and with a group-by the exact state of each
- * group, in the order of its key values. Every figure (mean, sum, counts) comes from the states.
+ * The outcome of an evaluation: the exact state of all rows, C, and with a group-by the exact state of each group,
+ * in the order of its key values. Every figure (mean, sum, counts, and the figures' values) comes from the states.
  */
 public final class EvaluationResult {
     private final LossState total;
     private final int classes;
     private final List<Group> groups;
 
-    EvaluationResult(LossState total, int classes, List<Group> groups) {
+    public EvaluationResult(LossState total, int classes, List<Group> groups) {
         this.total = total;
         this.classes = classes;
         this.groups = Collections.unmodifiableList(groups);
@@ -41,7 +40,7 @@ public final class EvaluationResult {
         private final Map<String, Object> key;
         private final LossState state;
 
-        Group(Map<String, Object> key, LossState state) {
+        public Group(Map<String, Object> key, LossState state) {
             this.key = Collections.unmodifiableMap(new LinkedHashMap<>(key));
             this.state = state;
         }

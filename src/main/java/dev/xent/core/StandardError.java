@@ -3,8 +3,9 @@ package dev.xent.core;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
-import java.io.Serializable;
 import java.math.BigDecimal;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * The exact sums behind the standard error of the mean loss: {@code Σ l²}, {@code Σ l·w} and {@code Σ w²} over the
@@ -12,27 +13,62 @@ import java.math.BigDecimal;
  * {@code R = Σ l / Σ w}; its standard error by the delta method is
  * {@code sqrt(n/(n-1) · Σ (l - R·w)²) / |Σ w|}, with the sum of squares expanded into these three sums and combined
  * exactly, so rows of nearly equal loss lose nothing to cancellation. Fewer than two rows, a zero weight sum, or a
- * non-finite loss give NaN.
+ * non-finite loss give NaN. Shown at the top level beside the mean, for every kind of row (tokens, for sequences).
  */
-public final class SpreadSums implements Serializable {
+public final class StandardError implements Figure {
     private static final long serialVersionUID = 1L;
+    static final String ID = "standard_error";
 
     private ExactSum squares = new ExactSum();
     private ExactSum products = new ExactSum();
     private ExactSum weightSquares = new ExactSum();
 
-    /** Adds one scored row. */
-    public void add(double loss, double weight) {
+    @Override
+    public String id() {
+        return ID;
+    }
+
+    @Override
+    public String block() {
+        return "";
+    }
+
+    @Override
+    public boolean appliesTo(LossState.Targets targets, boolean sequences) {
+        return true;
+    }
+
+    @Override
+    public Figure zero() {
+        return new StandardError();
+    }
+
+    /** Adds one scored row: its loss and its share of the normalizer. */
+    @Override
+    public void add(ScoredRow row) {
+        if (row.sequence() != null) {
+            return;
+        }
+        double loss = row.loss();
+        double weight = row.weight();
         squares.add(loss * loss);
         products.add(loss * weight);
         weightSquares.add(weight * weight);
     }
 
-    public SpreadSums merge(SpreadSums other) {
-        squares.merge(other.squares);
-        products.merge(other.products);
-        weightSquares.merge(other.weightSquares);
-        return this;
+    @Override
+    public void merge(Figure other) {
+        StandardError o = (StandardError) other;
+        squares.merge(o.squares);
+        products.merge(o.products);
+        weightSquares.merge(o.weightSquares);
+    }
+
+    @Override
+    public Map<String, Object> values(LossState total) {
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("standard_error", standardError(total.mean(), total.scored(), total.weightSum()));
+        return v;
     }
 
     /** The standard error of {@code mean} over {@code n} rows whose weights sum to {@code weightSum}. */
@@ -52,14 +88,15 @@ public final class SpreadSums implements Serializable {
         return Math.sqrt(variance) / Math.abs(weightSum);
     }
 
-    void writeTo(DataOutput out) throws IOException {
+    @Override
+    public void writeTo(DataOutput out) throws IOException {
         squares.writeTo(out);
         products.writeTo(out);
         weightSquares.writeTo(out);
     }
 
-    static SpreadSums readFrom(DataInput in) throws IOException {
-        SpreadSums s = new SpreadSums();
+    static StandardError readFrom(DataInput in) throws IOException {
+        StandardError s = new StandardError();
         s.squares = ExactSum.readFrom(in);
         s.products = ExactSum.readFrom(in);
         s.weightSquares = ExactSum.readFrom(in);
