@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.xent.core.CrossEntropyOptions;
+import dev.xent.core.EvaluationResult;
 import dev.xent.core.Reduction;
 import dev.xent.core.golden.GoldenCase;
 import dev.xent.core.golden.TorchMatch;
