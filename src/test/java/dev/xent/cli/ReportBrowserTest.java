@@ -37,7 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code -Dxent.requireBrowser=true}), as {@code .ci/run} sets, a missing Chromium fails them.
  */
 class ReportBrowserTest {
-    static final String CHROMIUM = "/usr/bin/chromium";
+    static final String CHROMIUM = System.getProperty("xent.chromium", "/usr/bin/chromium");
     static final boolean REQUIRED = Boolean.getBoolean("xent.requireBrowser")
             || "1".equals(System.getenv("XENT_REQUIRE_BROWSER"));
 
