@@ -6,13 +6,14 @@ import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.hadoop.fs.FileAlreadyExistsException;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -22,11 +23,13 @@ import org.apache.hadoop.fs.Path;
  * that finds the claim taken fails (exit code 2) with a message naming the holder.
  *
  * <p>On the local file system the claim is an operating-system lock on that file, so it ends with the process
- * however the process ends (even SIGKILL); the file is deleted on release. On other Hadoop file systems the claim
- * is the file itself, created only if absent (atomic on HDFS); a run killed there leaves it, and the message says
- * to delete it once no run is writing.
+ * however the process ends (even SIGKILL); the file itself stays, holding the last holder's name. On other Hadoop
+ * file systems the claim is the file itself, created only if absent (atomic on HDFS); a run killed there leaves it,
+ * and the message says to delete it once no run is writing.
  */
 final class OutputClaim {
+    private static final Set<String> CLAIMED_HERE = ConcurrentHashMap.newKeySet();
+
     private final FileSystem fs;
     private final Path lock;
     private final FileChannel channel; // local only
@@ -54,28 +57,30 @@ final class OutputClaim {
 
     private static OutputClaim local(FileSystem fs, Path lock, String holder) throws IOException {
         java.nio.file.Path file = java.nio.file.Path.of(lock.toUri());
-        FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.READ);
+        // A second channel on the file in this JVM would drop the lock when closed: claims made here are known here.
+        if (!CLAIMED_HERE.add(file.toString())) {
+            throw busy(lock, "");
+        }
+        FileChannel channel;
         FileLock held;
         try {
+            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.READ);
             held = channel.tryLock();
-        } catch (OverlappingFileLockException e) { // this JVM already holds it
-            held = null;
+        } catch (IOException | RuntimeException e) {
+            CLAIMED_HERE.remove(file.toString());
+            throw e;
         }
         if (held == null) {
             channel.close();
+            CLAIMED_HERE.remove(file.toString());
             throw busy(lock, readHolder(file));
         }
+        // Written through the locked channel: opening the file again in this process would drop its lock (a POSIX
+        // lock ends when any of the process's descriptors of the file closes).
         channel.truncate(0);
         channel.write(ByteBuffer.wrap(holder.getBytes(StandardCharsets.UTF_8)), 0);
         channel.force(true);
-        // The run that held the lock before may have deleted the file after this one opened it: then the lock is
-        // on a deleted file, and the path names another run's file (or none).
-        if (!holder.equals(readHolder(file))) {
-            held.release();
-            channel.close();
-            throw busy(lock, readHolder(file));
-        }
         return new OutputClaim(fs, lock, channel, held);
     }
 
@@ -106,16 +111,21 @@ final class OutputClaim {
                 + "; try again when it has finished");
     }
 
-    /** Deletes the claim file, then lets go of the lock; idempotent. */
+    /**
+     * Lets go of the claim; idempotent. A local claim file stays (empty of any lock): deleting it could let two runs
+     * lock two different files of that name. A shared claim file is deleted.
+     */
     void release() {
         if (released) {
             return;
         }
         released = true;
-        try {
-            fs.delete(lock, false);
-        } catch (IOException ignored) {
-            // Best effort: a local lock file left behind is not held by anyone.
+        if (channel == null) {
+            try {
+                fs.delete(lock, false);
+            } catch (IOException ignored) {
+                // Then the next run is refused and told to delete it.
+            }
         }
         if (channel != null) {
             try {
@@ -124,6 +134,7 @@ final class OutputClaim {
             } catch (IOException ignored) {
                 // The lock ends with the channel or the process anyway.
             }
+            CLAIMED_HERE.remove(java.nio.file.Path.of(lock.toUri()).toString());
         }
     }
 }

@@ -59,11 +59,13 @@ final class OutputFolder implements AutoCloseable {
         if (target.getParent() == null) {
             throw new UsageException("--output: " + target + " is a root folder; give a folder inside it");
         }
+        check(fs, target, overwrite); // a refused run leaves no trace, not even a claim file
         OutputClaim claim = OutputClaim.take(fs, target);
         OutputFolder folder = new OutputFolder(fs, target, claim);
         try {
             folder.restoreSetAside();
-            folder.check(overwrite);
+            check(fs, target, overwrite); // again, now that no other run can change it
+            PausePoint.at("claimed");
             return folder;
         } catch (RuntimeException e) {
             claim.release();
@@ -83,7 +85,7 @@ final class OutputFolder implements AutoCloseable {
     }
 
     /** Refuses a file, and a non-empty folder unless overwriting one that xent wrote. */
-    private void check(boolean overwrite) {
+    private static void check(FileSystem fs, Path target, boolean overwrite) {
         try {
             if (!fs.exists(target)) {
                 return;

@@ -30,8 +30,9 @@ import org.apache.spark.sql.functions;
  *
  * <p>Logits: {@code array<float>}, {@code array<double>}, an MLlib {@code Vector}, {@code binary} values packed as
  * little-endian fp16, bf16 or fp32 (with a {@link LogitsEncoding}), or (for CSV) a string of numbers separated by
- * commas, semicolons or spaces, optionally in brackets; a value that is not a number becomes a null element, which
- * makes the row invalid. Language-model rows: {@code array<array<float|double>>} logits (T tokens of C) with
+ * commas, semicolons or spaces, optionally in brackets, or an {@code array<string>} (JSON that writes non-finite
+ * numbers as the strings {@code "NaN"}, {@code "Infinity"}, {@code "-Infinity"}); a value that is not a number
+ * becomes a null element, which makes the row invalid. Probabilities may be an {@code array<string>} likewise. Language-model rows: {@code array<array<float|double>>} logits (T tokens of C) with
  * {@code array<int>} targets (T), optionally with byte and word count columns. Targets: an integer class index ({@code tinyint}, {@code smallint},
  * {@code int}, {@code bigint}) or a row of probabilities ({@code array<float>} or {@code array<double>}).
  */
@@ -42,6 +43,7 @@ public final class InputColumns {
         DOUBLE_ARRAY,
         VECTOR,
         TEXT,
+        TEXT_ARRAY,
         BINARY,
         FLOAT_SEQUENCE,
         DOUBLE_SEQUENCE
@@ -54,6 +56,7 @@ public final class InputColumns {
     private final LossState.Targets targets;
     private final boolean probabilitiesMayHoldNull;
     private final LogitsEncoding encoding;
+    private boolean textProbabilities;
     private String bytesName;
     private String wordsName;
 
@@ -101,7 +104,7 @@ public final class InputColumns {
             throw new InputSchemaException("a logits encoding applies to a binary column, but '" + logits.name()
                     + "' has type " + logits.dataType().simpleString() + ". Schema: " + describe(schema));
         }
-        boolean logitsMayHoldNull = logitsType == LogitsType.TEXT
+        boolean logitsMayHoldNull = logitsType == LogitsType.TEXT || logitsType == LogitsType.TEXT_ARRAY
                 || (logits.dataType() instanceof ArrayType && ((ArrayType) logits.dataType()).containsNull());
         DataType t = target.dataType();
         boolean sequence = logitsType == LogitsType.FLOAT_SEQUENCE || logitsType == LogitsType.DOUBLE_SEQUENCE;
@@ -123,6 +126,12 @@ public final class InputColumns {
         if (t instanceof ArrayType && isFloating(((ArrayType) t).elementType())) {
             return new InputColumns(logits.name(), target.name(), logitsType, logitsMayHoldNull,
                     LossState.Targets.PROBABILITIES, ((ArrayType) t).containsNull(), encoding);
+        }
+        if (t instanceof ArrayType && ((ArrayType) t).elementType() instanceof StringType) {
+            InputColumns c = new InputColumns(logits.name(), target.name(), logitsType, logitsMayHoldNull,
+                    LossState.Targets.PROBABILITIES, true, encoding);
+            c.textProbabilities = true;
+            return c;
         }
         throw new InputSchemaException("column '" + target.name() + "' (target) has type " + t.simpleString()
                 + "; expected an integer class index (tinyint, smallint, int, bigint) or an array<float>/"
@@ -155,6 +164,7 @@ public final class InputColumns {
     public InputColumns withCounts(String bytesColumn, String wordsColumn) {
         InputColumns c = new InputColumns(logitsName, targetName, logitsType, logitsMayHoldNull, targets,
                 probabilitiesMayHoldNull, encoding);
+        c.textProbabilities = textProbabilities;
         c.bytesName = bytesColumn;
         c.wordsName = wordsColumn;
         return c;
@@ -171,6 +181,11 @@ public final class InputColumns {
     /** How binary logits are packed; null for other column types. */
     public LogitsEncoding encoding() {
         return encoding;
+    }
+
+    /** True when the probabilities are stored as text ({@code array<string>}) and need {@link #target()}. */
+    boolean textProbabilities() {
+        return textProbabilities;
     }
 
     /** The number of logits in a row (null for null logits). */
@@ -197,6 +212,8 @@ public final class InputColumns {
                 // try_cast through SQL text: Column.try_cast is Spark 4 only.
                 return functions.expr("transform(split(trim(regexp_replace(" + quote(logitsName)
                         + ", '[\\\\[\\\\]]', '')), '[,;\\\\s]+'), x -> try_cast(x AS double))");
+            case TEXT_ARRAY:
+                return numbers(logitsName);
             default:
                 return c;
         }
@@ -208,9 +225,22 @@ public final class InputColumns {
         if (isSequence()) {
             return c.cast(DataTypes.createArrayType(DataTypes.LongType));
         }
+        if (textProbabilities) {
+            return numbers(targetName);
+        }
         return targets == LossState.Targets.CLASS_INDEX
                 ? c.cast(DataTypes.LongType)
                 : c.cast(DataTypes.createArrayType(DataTypes.DoubleType));
+    }
+
+    /**
+     * An {@code array<string>} column as {@code array<double>}: each element as Spark casts text to a number, so
+     * {@code "NaN"}, {@code "Infinity"}, {@code "+Infinity"}, {@code "-Infinity"}, {@code "inf"}, {@code "-inf"}
+     * (any case) are those numbers, as JSON writers (Spark's, Jackson's) write non-finite values; any other text
+     * that is not a number becomes a null element, which makes the row invalid with its position named.
+     */
+    private static Column numbers(String column) {
+        return functions.expr("transform(" + quote(column) + ", x -> try_cast(x AS double))");
     }
 
     /** The aggregate's input columns, in {@link EvaluationRow}'s property order. */
@@ -304,6 +334,9 @@ public final class InputColumns {
         }
         if (t instanceof StringType) {
             return LogitsType.TEXT;
+        }
+        if (t instanceof ArrayType && ((ArrayType) t).elementType() instanceof StringType) {
+            return LogitsType.TEXT_ARRAY;
         }
         if (t instanceof BinaryType) {
             return LogitsType.BINARY;

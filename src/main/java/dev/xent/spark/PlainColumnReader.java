@@ -31,8 +31,8 @@ final class PlainColumnReader extends RowReader {
 
     /** True for the columns this reader takes as stored: array logits (not sequences) with any target. */
     static boolean reads(InputColumns columns) {
-        return columns.logitsType() == InputColumns.LogitsType.FLOAT_ARRAY
-                || columns.logitsType() == InputColumns.LogitsType.DOUBLE_ARRAY;
+        return (columns.logitsType() == InputColumns.LogitsType.FLOAT_ARRAY
+                || columns.logitsType() == InputColumns.LogitsType.DOUBLE_ARRAY) && !columns.textProbabilities();
     }
 
     /** {@code logitsType} and {@code targetType}: the stored types of the two columns. */

@@ -116,7 +116,7 @@ class MalformedInputTest {
                 Files.write(dir.resolve("part-99999-broken.parquet"), new byte[] {'P', 'A', 'R', '1', 0, 1, 2, 3});
                 return new String[] {"evaluate", "--input", dir.toString()};
             }),
-            error("wrong schema: logits of strings", 2, "has type array<string>", () -> {
+            error("logits of strings that are not numbers", 1, "non-numeric element at position 0", () -> {
                 Path p = tmp.resolve("strings.jsonl");
                 Files.writeString(p, "{\"logits\": [\"a\", \"b\"], \"target\": 0}\n");
                 return new String[] {"evaluate", "--input", p.toString()};

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.xent.testing.SharedSpark;
 import java.awt.image.BufferedImage;
 import java.io.File;
@@ -13,27 +15,47 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The HTML report in a real browser: headless Chromium (Debian's chromium; .ci/run installs it) loads the sample's
- * report, its DOM holds the summary numbers and every chart, and a screenshot is not blank. Text from the data is
- * escaped: a group key holding a script tag stays text.
+ * report; its rendered DOM holds the summary numbers and every chart, each chart's bars match the figures they draw
+ * (one bar per non-empty histogram bin, heights proportional to the counts, axis labels present), and a screenshot
+ * is not blank. Text from the data is escaped: a group key holding a script tag stays text.
+ *
+ * <p>Without Chromium the tests are skipped, saying so; with {@code XENT_REQUIRE_BROWSER=1} (or
+ * {@code -Dxent.requireBrowser=true}), as {@code .ci/run} sets, a missing Chromium fails them.
  */
 class ReportBrowserTest {
-    static final String CHROMIUM = "/usr/bin/chromium";
+    static final String CHROMIUM = System.getProperty("xent.chromium", "/usr/bin/chromium");
+    static final boolean REQUIRED = Boolean.getBoolean("xent.requireBrowser")
+            || "1".equals(System.getenv("XENT_REQUIRE_BROWSER"));
 
     @TempDir
     Path tmp;
 
+    @BeforeEach
+    void chromiumIsInstalled() {
+        boolean present = new File(CHROMIUM).canExecute();
+        String missing = CHROMIUM + " is not installed (apt-get install -y chromium; .ci/run installs it)";
+        if (REQUIRED) {
+            assertTrue(present, "the browser test is required (XENT_REQUIRE_BROWSER=1) but " + missing);
+        }
+        Assumptions.assumeTrue(present, "skipped: " + missing);
+    }
+
     /** Runs headless Chromium on a file; returns its standard output. */
     String chromium(Path page, String... action) throws Exception {
-        assertTrue(new File(CHROMIUM).canExecute(), "this test needs Chromium: apt-get install -y chromium");
         List<String> command = new ArrayList<>(List.of(CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu",
                 "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
                 "--disable-sync", "--hide-scrollbars", "--user-data-dir=" + Files.createTempDirectory(tmp, "chromium")));
@@ -51,7 +73,7 @@ class ReportBrowserTest {
     void theSamplesReportRendersWithItsNumbersAndCharts() throws Exception {
         Path out = tmp.resolve("report");
         CliRun run = CliRun.of("evaluate", "--input", "data/digits/logits.jsonl", "--group-by", "split", "--report",
-                "--output", out.toString());
+                "--reduction", "none", "--output", out.toString());
         assertEquals(0, run.exitCode, run.toString());
         Path page = out.resolve("report.html");
         String html = Files.readString(page);
@@ -64,6 +86,7 @@ class ReportBrowserTest {
         }
         assertTrue(dom.contains("0.037275072889580235"), "the mean is in the DOM");
         assertTrue(dom.contains("66.98330598257569"), "the sum is in the DOM");
+        chartsDrawTheirFigures(dom, out);
         Path shot = tmp.resolve("report.png");
         chromium(page, "--window-size=1200,3000", "--screenshot=" + shot);
         BufferedImage image = ImageIO.read(shot.toFile());
@@ -78,6 +101,121 @@ class ReportBrowserTest {
         }
         long sampled = (long) (image.getHeight() / 2) * (image.getWidth() / 2);
         assertTrue(inked > sampled / 50, "not blank: " + inked + " of " + sampled + " sampled pixels have ink");
+    }
+
+    /** One {@code <rect>} of a chart: its geometry and its tooltip. */
+    record Bar(double x, double y, double width, double height, String title) {
+    }
+
+    /** The bars of the chart with this id in the rendered DOM, in document order. */
+    static List<Bar> bars(String dom, String chartId) {
+        String chart = chart(dom, chartId);
+        List<Bar> bars = new ArrayList<>();
+        Matcher m = Pattern.compile("<rect x=\"([-0-9.]+)\" y=\"([-0-9.]+)\" width=\"([-0-9.]+)\" height=\""
+                + "([-0-9.]+)\"[^>]*><title>([^<]*)</title></rect>").matcher(chart);
+        while (m.find()) {
+            bars.add(new Bar(Double.parseDouble(m.group(1)), Double.parseDouble(m.group(2)),
+                    Double.parseDouble(m.group(3)), Double.parseDouble(m.group(4)), m.group(5)));
+        }
+        assertEquals(count(chart, "<rect"), bars.size(), chartId + ": every rect read");
+        return bars;
+    }
+
+    static String chart(String dom, String chartId) {
+        int start = dom.indexOf("<svg id=\"" + chartId + "\"");
+        assertTrue(start >= 0, chartId + " rendered");
+        return dom.substring(start, dom.indexOf("</svg>", start));
+    }
+
+    static int count(String text, String part) {
+        int n = 0;
+        for (int i = text.indexOf(part); i >= 0; i = text.indexOf(part, i + 1)) {
+            n++;
+        }
+        return n;
+    }
+
+    /**
+     * Each chart against the figures it draws: the histogram against the per-row losses (rows/), the reliability
+     * diagram and the class chart against summary.json. Coordinates are written to 0.1 px, hence the 0.06 slack.
+     */
+    static void chartsDrawTheirFigures(String dom, Path out) throws Exception {
+        List<Double> losses = new ArrayList<>();
+        for (Row r : SharedSpark.get().read().parquet(out.resolve("rows").toString()).select("loss")
+                .collectAsList()) {
+            losses.add(r.getDouble(0));
+        }
+        assertEquals(1797, losses.size());
+        // Histogram: one bar per bin from the first to the last non-empty one; each bar's count is the number of
+        // losses between its edges; the non-empty bins are the bars with a height; heights proportional to counts.
+        List<Bar> histogram = bars(dom, "loss-histogram");
+        Pattern title = Pattern.compile("(\\S+) to (\\S+): (\\d+) rows");
+        long counted = 0;
+        long max = 0;
+        long[] counts = new long[histogram.size()];
+        for (int i = 0; i < histogram.size(); i++) {
+            Matcher t = title.matcher(histogram.get(i).title());
+            assertTrue(t.matches(), histogram.get(i).title());
+            double from = Double.parseDouble(t.group(1));
+            double to = Double.parseDouble(t.group(2));
+            counts[i] = Long.parseLong(t.group(3));
+            assertEquals(losses.stream().filter(l -> l >= from && l < to).count(), counts[i],
+                    "losses in [" + from + ", " + to + ")");
+            counted += counts[i];
+            max = Math.max(max, counts[i]);
+        }
+        assertEquals(losses.size(), counted, "every loss is in a bar");
+        assertTrue(counts[0] > 0 && counts[counts.length - 1] > 0, "the bars run from the first to the last "
+                + "non-empty bin");
+        long nonEmpty = java.util.Arrays.stream(counts).filter(c -> c > 0).count();
+        assertEquals(nonEmpty, histogram.stream().filter(b -> b.height() > 0).count(),
+                "bars with a height = non-empty bins");
+        for (int i = 0; i < histogram.size(); i++) {
+            Bar b = histogram.get(i);
+            assertEquals(260.0 * counts[i] / max, b.height(), 0.06, "bar " + i + " height proportional to its count");
+            assertEquals(270.0, b.y() + b.height(), 0.06, "bar " + i + " stands on the axis");
+            if (i > 0) {
+                assertEquals(histogram.get(i - 1).x() + 840.0 / histogram.size(), b.x(), 0.11, "bars side by side");
+            }
+        }
+        String histogramChart = chart(dom, "loss-histogram");
+        assertTrue(histogramChart.contains(">" + max + "</text>"), "the count axis is labelled with the largest "
+                + "count, " + max);
+        assertTrue(count(histogramChart, "text-anchor=\"middle\"") >= 2, "the loss axis has tick labels");
+        // Reliability diagram: one bar per calibration bin with rows, its height the bin's accuracy.
+        JsonNode summary = new ObjectMapper().readTree(Files.readString(out.resolve("summary.json")));
+        List<JsonNode> bins = new ArrayList<>();
+        summary.get("metrics").get("calibration_bins").forEach(b -> {
+            if (b.get("rows").asLong() > 0) {
+                bins.add(b);
+            }
+        });
+        List<Bar> reliability = bars(dom, "reliability-diagram");
+        assertEquals(bins.size(), reliability.size(), "one bar per calibration bin with rows");
+        for (int i = 0; i < bins.size(); i++) {
+            assertEquals(360 * bins.get(i).get("accuracy").doubleValue(), reliability.get(i).height(), 0.06,
+                    "reliability bar " + i + " height = accuracy");
+            assertTrue(reliability.get(i).title().endsWith(bins.get(i).get("rows").asLong() + " rows"),
+                    reliability.get(i).title());
+        }
+        String reliabilityChart = chart(dom, "reliability-diagram");
+        assertTrue(reliabilityChart.contains(">confidence 0</text>") && reliabilityChart.contains(">accuracy 1</text>"),
+                "axis labels");
+        // Class chart: one bar per class (10 here, all shown), widths proportional to each class's mean loss.
+        List<Bar> classes = bars(dom, "per-class-chart");
+        assertEquals(summary.get("per_class").size(), classes.size(), "one bar per class");
+        double maxMean = 0;
+        for (JsonNode c : summary.get("per_class")) {
+            maxMean = Math.max(maxMean, c.get("mean").doubleValue());
+        }
+        for (JsonNode c : summary.get("per_class")) {
+            Bar bar = classes.stream().filter(b -> b.title().startsWith("class " + c.get("class").asLong() + ":"))
+                    .findFirst().orElseThrow();
+            assertEquals(560 * c.get("mean").doubleValue() / maxMean, bar.width(), 0.06,
+                    "class " + c.get("class") + " bar width proportional to its mean");
+        }
+        assertEquals(classes.size(), count(chart(dom, "per-class-chart"), "font-size=\"11\">class "),
+                "each bar is labelled");
     }
 
     @Test
