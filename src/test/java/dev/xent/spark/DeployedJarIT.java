@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.xent.core.CrossEntropy;
 import dev.xent.core.CrossEntropyOptions;
-import dev.xent.core.LogSoftmax;
+import dev.xent.core.EvaluationResult;
 import dev.xent.core.LossState;
 import dev.xent.it.Processes;
 import dev.xent.report.SummaryJson;
@@ -75,9 +75,7 @@ class DeployedJarIT {
             }
             int y = row.get("target").asInt();
             LossState group = groups.computeIfAbsent(row.get("split").asText(), s -> state(options));
-            double loss = kernel.add(group, x, y);
-            group.classification().add(LogSoftmax.logProbabilities(x, options.inputKind()), y);
-            group.perClass().add(y, loss);
+            kernel.add(group, x, y); // the state's figures (metrics, per-class) take the scored row
         }
         groups.get("test").addRejected(); // the ragged row
         groups.get("train").addRejected(); // the target out of range
@@ -109,7 +107,11 @@ class DeployedJarIT {
     }
 
     private static LossState state(CrossEntropyOptions options) {
-        return LossState.of(options, LossState.Targets.CLASS_INDEX).withClassification(5).withPerClass();
+        // The figures --metrics --per-class ask for, made as the CLI makes them.
+        LossState state = LossState.of(options, LossState.Targets.CLASS_INDEX);
+        new ExtraFigures(true, 5, true).make(LossState.Targets.CLASS_INDEX, false, "target")
+                .forEach(state::withFigure);
+        return state;
     }
 
     @Test
