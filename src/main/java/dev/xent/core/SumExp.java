@@ -78,7 +78,7 @@ public abstract class SumExp {
         return Best.VECTOR != null;
     }
 
-    /** A short name: {@code "vector(8 lanes)"} or {@code "scalar"}. */
+    /** A short name: {@code "vector(8-lane)"} or {@code "scalar"}. */
     public abstract String name();
 
     /** The largest value widened to double ({@code -inf} when empty; NaN entries are skipped). */

@@ -32,7 +32,7 @@ final class VectorSumExp extends SumExp {
 
     @Override
     public String name() {
-        return "vector(8 lanes)";
+        return "vector(8-lane)";
     }
 
     /** {@code v - v} is 0 for a finite value and NaN for NaN or ±infinity; the lane sums stay NaN once they are. */
