@@ -15,7 +15,7 @@ package dev.xent.core;
  *       lanes. It is available only when the JVM runs with {@code --add-modules jdk.incubator.vector}, its JIT
  *       compiles vectors of 256 bits or more (x86-64 with AVX2 or AVX-512), and the system property
  *       {@code xent.vector} is not {@code false}.</li>
- *   <li>{@link #scalar()}: one element at a time, about a quarter of the speed.</li>
+ *   <li>{@link #scalar()}: one element at a time, about half the speed or less.</li>
  * </ul>
  * {@link #best()} is the vector one when available, else the scalar one; the choice is made once per JVM (any
  * {@link LinkageError} while loading the vector class, e.g. an absent module, selects the scalar one).
