@@ -6,8 +6,10 @@ import java.util.Map;
 /**
  * The Spark settings of a run. The master is {@code --master}, else the one spark-submit set, else {@code local[*]}.
  * Local runs (any {@code local...} master) bind the driver to the loopback address and run without the web UI,
- * so nothing listens beyond this machine. On a cluster, when this JVM runs xent's vector kernel, executors get
- * the same {@code --add-modules jdk.incubator.vector} (unless {@code spark.executor.extraJavaOptions} is given).
+ * so nothing listens beyond this machine. Whenever executors are JVMs of their own (every master but {@code local}
+ * and {@code local[...]}: {@code local-cluster[...]}, {@code spark://}, YARN, Kubernetes) and this JVM has the
+ * Vector API module, they get the same {@code --add-modules jdk.incubator.vector}, so they run the same vector kernel
+ * (unless {@code spark.executor.extraJavaOptions} is given).
  * {@code --conf} settings come last and win.
  */
 final class SparkSettings {
@@ -26,10 +28,15 @@ final class SparkSettings {
             settings.put("spark.ui.enabled", "false");
         }
         settings.put("spark.ui.showConsoleProgress", "true");
-        if (!master.startsWith("local") && ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
+        if (executorsAreOtherJvms(master) && ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
             settings.put("spark.executor.extraJavaOptions", "--add-modules=jdk.incubator.vector");
         }
         settings.putAll(userConf);
         return settings;
+    }
+
+    /** False for the in-process masters {@code local} and {@code local[...]}; true for any other. */
+    static boolean executorsAreOtherJvms(String master) {
+        return !master.equals("local") && !master.startsWith("local[");
     }
 }

@@ -1,8 +1,9 @@
 package dev.xent.core;
 
 /**
- * {@link SumExp} one element at a time, in index order, with {@link Math#exp}: the fallback when the Vector API is
- * absent, and the reference the vector kernel is tested against. NaN, infinities and empty rows: see {@link SumExp}.
+ * {@link SumExp} one element at a time with {@link Exp#exp}, in {@link SumExp}'s eight-lane order (value {@code c} into
+ * lane {@code c mod 8}): the fallback when the Vector API is absent, with the bits of the vector kernel. NaN,
+ * infinities and empty rows: see {@link SumExp}.
  */
 final class ScalarSumExp extends SumExp {
     static final ScalarSumExp INSTANCE = new ScalarSumExp();
@@ -35,42 +36,44 @@ final class ScalarSumExp extends SumExp {
 
     @Override
     public double max(double[] x) {
-        double m = Double.NEGATIVE_INFINITY;
-        for (double v : x) {
-            if (v > m) {
-                m = v;
+        double[] lanes = new double[LANES];
+        java.util.Arrays.fill(lanes, Double.NEGATIVE_INFINITY);
+        for (int c = 0; c < x.length; c++) {
+            if (x[c] > lanes[c & (LANES - 1)]) { // NaN compares false: never taken
+                lanes[c & (LANES - 1)] = x[c];
             }
         }
-        return m;
+        return maxLanes(lanes);
     }
 
     @Override
     public double max(float[] x) {
-        float m = Float.NEGATIVE_INFINITY;
-        for (float v : x) {
-            if (v > m) {
-                m = v;
+        double[] lanes = new double[LANES];
+        java.util.Arrays.fill(lanes, Double.NEGATIVE_INFINITY);
+        for (int c = 0; c < x.length; c++) {
+            if (x[c] > lanes[c & (LANES - 1)]) {
+                lanes[c & (LANES - 1)] = x[c];
             }
         }
-        return m;
+        return maxLanes(lanes);
     }
 
     @Override
     public double sumExpShifted(double[] x, double shift) {
-        double s = 0.0;
-        for (double v : x) {
-            s += Math.exp(v - shift);
+        double[] lanes = new double[LANES];
+        for (int c = 0; c < x.length; c++) {
+            lanes[c & (LANES - 1)] += Exp.exp(x[c] - shift);
         }
-        return s;
+        return addLanes(lanes);
     }
 
     @Override
     public double sumExpShifted(float[] x, double shift) {
-        double s = 0.0;
-        for (float v : x) {
-            s += Math.exp((double) v - shift);
+        double[] lanes = new double[LANES];
+        for (int c = 0; c < x.length; c++) {
+            lanes[c & (LANES - 1)] += Exp.exp((double) x[c] - shift);
         }
-        return s;
+        return addLanes(lanes);
     }
 
     @Override
@@ -89,28 +92,28 @@ final class ScalarSumExp extends SumExp {
 
     @Override
     public double sum(double[] a, int n) {
-        double s = 0.0;
+        double[] lanes = new double[LANES];
         for (int c = 0; c < n; c++) {
-            s += a[c];
+            lanes[c & (LANES - 1)] += a[c];
         }
-        return s;
+        return addLanes(lanes);
     }
 
     @Override
     public double dot(double[] a, double[] b, int n) {
-        double s = 0.0;
+        double[] lanes = new double[LANES];
         for (int c = 0; c < n; c++) {
-            s += a[c] * b[c];
+            lanes[c & (LANES - 1)] += a[c] * b[c];
         }
-        return s;
+        return addLanes(lanes);
     }
 
     @Override
     public double dot(double[] a, double[] b, double[] w, int n) {
-        double s = 0.0;
+        double[] lanes = new double[LANES];
         for (int c = 0; c < n; c++) {
-            s += (a[c] * b[c]) * w[c];
+            lanes[c & (LANES - 1)] += (a[c] * b[c]) * w[c];
         }
-        return s;
+        return addLanes(lanes);
     }
 }

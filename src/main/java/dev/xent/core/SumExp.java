@@ -5,27 +5,23 @@ package dev.xent.core;
  * shifted log-probabilities {@code (x_c - m) - logSum}, and plain and weighted sums of a {@code double[]}. Float rows
  * are widened to double before any arithmetic.
  *
- * <p>Two implementations give the same values to within rounding (a few ulps of each sum; each
- * {@link #shiftedLogProbabilities} value and each {@link #max} is bit-identical):
+ * <p>One order for every reduction, eight lanes: value {@code c} goes into lane {@code c mod 8} (each lane adds its
+ * values in index order, from {@code +0.0}; the maximum keeps a lane's value unless a later one is greater), and the
+ * lanes are combined as {@link #addLanes} and {@link #maxLanes} say. Exponentials are {@link Exp#exp}, built from
+ * exact IEEE operations. So the results depend on nothing but the input: the same bits on every x86-64 CPU (AVX2 or
+ * AVX-512), interpreted or compiled, in both implementations:
  * <ul>
- *   <li>{@link #vector()}: the Java Vector API ({@code jdk.incubator.vector}, whose {@code EXP} lanes are the JDK's
- *       SVML intrinsics on x86-64), several lanes of double at a time. It is available only when the JVM runs with
- *       {@code --add-modules jdk.incubator.vector} on x86-64, and the system property {@code xent.vector} is not
- *       {@code false}.</li>
- *   <li>{@link #scalar()}: one element at a time with {@link Math#exp}.</li>
+ *   <li>{@link #vector()}: the Java Vector API ({@code jdk.incubator.vector}), two 256-bit vectors for the eight
+ *       lanes. It is available only when the JVM runs with {@code --add-modules jdk.incubator.vector}, its JIT
+ *       compiles vectors of 256 bits or more (x86-64 with AVX2 or AVX-512), and the system property
+ *       {@code xent.vector} is not {@code false}.</li>
+ *   <li>{@link #scalar()}: one element at a time, about half the speed or less.</li>
  * </ul>
  * {@link #best()} is the vector one when available, else the scalar one; the choice is made once per JVM (any
  * {@link LinkageError} while loading the vector class, e.g. an absent module, selects the scalar one).
  *
- * <p>For one row and one implementation, a {@code float[]} row gives the bits of its widened {@code double[]} row
- * (a NaN result may differ in its sign bit or payload, never in being NaN).
- *
- * <p>Bits across machines: the scalar kernel adds in index order, whatever the CPU. The vector kernel's sums depend
- * on the lane count (8 with AVX-512, 4 with AVX2) and on the JDK's SVML variant for that width, so JVMs on
- * different CPUs may differ in the last bits of a row's loss, and a cluster of mixed CPUs can give results whose
- * last bits depend on where each partition ran; within one JVM, rows of 2L or more values can differ in the last
- * bit before and after the JIT compiles the vector kernel (see {@code VectorSumExp}). {@code -Dxent.vector=false} on
- * every JVM (driver and executors) removes both.
+ * <p>For one row, a {@code float[]} row gives the bits of its widened {@code double[]} row (a NaN result may differ
+ * in its sign bit or payload, never in being NaN).
  *
  * <p>Non-finite values: NaN entries are skipped by {@link #max} (as {@code v > m} skips them) and poison every sum;
  * {@code exp(-inf - shift)} is {@code 0} for a finite shift; an entry equal to an infinite shift gives NaN
@@ -33,7 +29,25 @@ package dev.xent.core;
  * has a NaN sum. Empty rows: {@link #max} is {@code -inf}, every sum is {@code +0.0}.
  */
 public abstract class SumExp {
+    /** The number of lanes every reduction is split into (see the class notes). */
+    static final int LANES = 8;
+
     SumExp() {
+    }
+
+    /** The eight lane sums combined: {@code ((l0 + l4) + (l1 + l5)) + ((l2 + l6) + (l3 + l7))}. */
+    static double addLanes(double[] l) {
+        return ((l[0] + l[4]) + (l[1] + l[5])) + ((l[2] + l[6]) + (l[3] + l[7]));
+    }
+
+    /** The eight lane maxima combined in {@link #addLanes}'s order, each pair keeping its first unless the second is greater. */
+    static double maxLanes(double[] l) {
+        return greater(greater(greater(l[0], l[4]), greater(l[1], l[5])),
+                greater(greater(l[2], l[6]), greater(l[3], l[7])));
+    }
+
+    private static double greater(double a, double b) {
+        return b > a ? b : a;
     }
 
     /** The implementation used by default: {@link #vector()} when available, else {@link #scalar()}. */
@@ -64,7 +78,7 @@ public abstract class SumExp {
         return Best.VECTOR != null;
     }
 
-    /** A short name: {@code "vector(8 x double)"} or {@code "scalar"}. */
+    /** A short name: {@code "vector(8-lane)"} or {@code "scalar"}. */
     public abstract String name();
 
     /** The largest value widened to double ({@code -inf} when empty; NaN entries are skipped). */
@@ -121,14 +135,14 @@ public abstract class SumExp {
                 whyNot = "disabled by -Dxent.vector=false";
                 return null;
             }
-            String arch = System.getProperty("os.arch", "");
-            if (!arch.equals("amd64") && !arch.equals("x86_64")) {
-                // Elsewhere the JDK 17 EXP lanes are not intrinsified and are slower than Math.exp.
-                whyNot = "no SVML intrinsics on " + arch;
-                return null;
-            }
             try {
                 Class<?> c = Class.forName("dev.xent.core.VectorSumExp");
+                int bits = (int) c.getDeclaredMethod("hardwareBits").invoke(null);
+                if (bits < 256) {
+                    // Narrower vectors would run the 256-bit lanes through the Vector API's slow Java fallback.
+                    whyNot = "the JIT compiles vectors of " + bits + " bits, the kernel needs 256";
+                    return null;
+                }
                 SumExp v = (SumExp) c.getDeclaredConstructor().newInstance();
                 if (!v.agreesWithScalar()) {
                     whyNot = "its self-check against the scalar kernel failed";
@@ -142,7 +156,7 @@ public abstract class SumExp {
         }
     }
 
-    /** Compares a few rows with the scalar kernel, NaN and infinities included (the guard of {@link Best}). */
+    /** Compares a few rows with the scalar kernel, bit for bit, NaN and infinities included (the guard of {@link Best}). */
     boolean agreesWithScalar() {
         double[] row = new double[37];
         for (int i = 0; i < row.length; i++) {
@@ -153,9 +167,7 @@ public abstract class SumExp {
         java.util.Arrays.fill(allMinusInfinity, Double.NEGATIVE_INFINITY);
         SumExp s = ScalarSumExp.INSTANCE;
         double m = max(row);
-        double a = sumExpShifted(row, m);
-        double b = s.sumExpShifted(row, m);
-        if (m != s.max(row) || !(Math.abs(a - b) <= 1e-13 * b)) {
+        if (m != s.max(row) || sumExpShifted(row, m) != s.sumExpShifted(row, m)) {
             return false;
         }
         row[20] = Double.NaN;

@@ -2,49 +2,37 @@ package dev.xent.core;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * {@link SumExp} with the Java Vector API: lanes of double (the preferred width: 8 with AVX-512, 4 with AVX2), two
- * accumulators, {@code EXP} lanes (the JDK's SVML intrinsics), and a scalar {@link Math#exp} tail for the last
- * {@code C mod L} elements (rows shorter than 2L run on {@link Math#exp} alone). Float rows are read as floats with as
- * many lanes and widened to double lanes, with the same loop shape, so a float row gives the bits of its widened
- * double row.
- *
- * <p>Until the JIT compiles this class, the Vector API computes {@code EXP} lanes with {@link Math#exp}; compiled,
- * with SVML: the same row's sum can differ in its last bits between a JVM's first rows and its later ones (rows of
- * 2L or more values). Rows shorter than 2L are computed alike in both states. {@code -Dxent.vector=false} removes
- * the difference. (A vector tail for the last {@code C mod L} values made C = 10 rows faster but exposed them to it,
- * so it was taken out.)
- *
- * <p>The maximum is found with {@code v > m} per lane (a compare and a blend), so NaN entries are skipped as in
- * the scalar kernel and the result is the same value. Sums are reordered (per lane, then across lanes): they differ
- * from the scalar kernel's by rounding only. NaN, infinities and empty rows: see {@link SumExp}.
+ * {@link SumExp} with the Java Vector API, in {@link SumExp}'s eight-lane order: two 256-bit vectors of four doubles
+ * hold the eight lanes (lanes 0-3 and 4-7), exponentials are {@link VectorExp}'s, the last {@code C mod 8} values go
+ * into their lanes one at a time (with {@link Exp#exp}), and the lanes are combined by {@link SumExp#addLanes} and
+ * {@link SumExp#maxLanes}. Every step is an exact IEEE lane operation, so the results are the bits of
+ * {@link ScalarSumExp}'s, on AVX2 and AVX-512 alike, interpreted or compiled. Float rows are read as four floats and
+ * widened to four double lanes.
  *
  * <p>Loaded only through {@link SumExp#best()} / {@link SumExp#vector()}, which catch the {@link LinkageError} of a
- * JVM without {@code --add-modules jdk.incubator.vector}.
+ * JVM without {@code --add-modules jdk.incubator.vector}. NaN, infinities and empty rows: see {@link SumExp}.
  */
 final class VectorSumExp extends SumExp {
-    private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
-    /** Floats with as many lanes as {@link #D}: read, then widened lane for lane. */
-    private static final VectorSpecies<Float> F = VectorSpecies.of(float.class,
-            VectorShape.forBitSize(D.vectorBitSize() / 2));
-    private static final int L = D.length();
-    /** Floats at the full preferred width (twice {@link #F}'s lanes), where nothing is widened. */
+    private static final VectorSpecies<Double> D = DoubleVector.SPECIES_256;
+    /** Four floats, widened lane for lane to {@link #D}. */
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_128;
+    /** Eight floats: all eight lanes in one vector (for the maximum, which needs no widening). */
+    private static final VectorSpecies<Float> F8 = FloatVector.SPECIES_256;
+    /** Floats at the full preferred width, for {@link #anyNonFinite(float[])} (order does not matter there). */
     private static final VectorSpecies<Float> WIDE = FloatVector.SPECIES_PREFERRED;
 
-    VectorSumExp() {
-        if (L < 2) {
-            throw new UnsupportedOperationException("one double lane: no gain over the scalar kernel");
-        }
+    /** The bit size of the widest double vector this JVM's JIT compiles (256 or more: this kernel pays off). */
+    static int hardwareBits() {
+        return DoubleVector.SPECIES_PREFERRED.vectorBitSize();
     }
 
     @Override
     public String name() {
-        return "vector(" + L + " x double)";
+        return "vector(8-lane)";
     }
 
     /** {@code v - v} is 0 for a finite value and NaN for NaN or ±infinity; the lane sums stay NaN once they are. */
@@ -71,15 +59,13 @@ final class VectorSumExp extends SumExp {
     public boolean anyNonFinite(double[] x) {
         int n = x.length;
         int i = 0;
-        double s = 0.0;
-        if (n >= L) {
-            DoubleVector acc = DoubleVector.zero(D);
-            for (int bound = D.loopBound(n); i < bound; i += L) {
-                DoubleVector v = DoubleVector.fromArray(D, x, i);
-                acc = acc.add(v.sub(v));
-            }
-            s = acc.reduceLanes(VectorOperators.ADD);
+        DoubleVector acc = DoubleVector.zero(D);
+        for (; i <= n - LANES; i += LANES) {
+            DoubleVector v = DoubleVector.fromArray(D, x, i);
+            DoubleVector w = DoubleVector.fromArray(D, x, i + 4);
+            acc = acc.add(v.sub(v)).add(w.sub(w));
         }
+        double s = acc.reduceLanes(VectorOperators.ADD);
         for (; i < n; i++) {
             s += x[i] - x[i];
         }
@@ -90,93 +76,85 @@ final class VectorSumExp extends SumExp {
     public double max(double[] x) {
         int n = x.length;
         int i = 0;
-        double m = Double.NEGATIVE_INFINITY;
-        if (n >= L) {
-            DoubleVector vm = DoubleVector.broadcast(D, Double.NEGATIVE_INFINITY);
-            for (int bound = D.loopBound(n); i < bound; i += L) {
-                DoubleVector v = DoubleVector.fromArray(D, x, i);
-                vm = vm.blend(v, v.compare(VectorOperators.GT, vm));
-            }
-            m = vm.reduceLanes(VectorOperators.MAX); // no NaN lanes: they were never blended in
+        DoubleVector m0 = DoubleVector.broadcast(D, Double.NEGATIVE_INFINITY);
+        DoubleVector m1 = m0;
+        for (; i <= n - LANES; i += LANES) {
+            DoubleVector v0 = DoubleVector.fromArray(D, x, i);
+            DoubleVector v1 = DoubleVector.fromArray(D, x, i + 4);
+            m0 = m0.blend(v0, v0.compare(VectorOperators.GT, m0)); // NaN compares false: never taken
+            m1 = m1.blend(v1, v1.compare(VectorOperators.GT, m1));
         }
-        for (; i < n; i++) {
-            if (x[i] > m) {
-                m = x[i];
+        double[] lanes = new double[LANES];
+        m0.intoArray(lanes, 0);
+        m1.intoArray(lanes, 4);
+        for (int j = 0; i < n; i++, j++) {
+            if (x[i] > lanes[j]) {
+                lanes[j] = x[i];
             }
         }
-        return m;
+        return maxLanes(lanes);
     }
 
     @Override
     public double max(float[] x) {
         int n = x.length;
         int i = 0;
-        float m = Float.NEGATIVE_INFINITY;
-        if (n >= L) {
-            FloatVector vm = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
-            for (int bound = F.loopBound(n); i < bound; i += L) {
-                FloatVector v = FloatVector.fromArray(F, x, i);
-                VectorMask<Float> greater = v.compare(VectorOperators.GT, vm);
-                vm = vm.blend(v, greater);
-            }
-            m = vm.reduceLanes(VectorOperators.MAX);
+        FloatVector m = FloatVector.broadcast(F8, Float.NEGATIVE_INFINITY);
+        for (; i <= n - LANES; i += LANES) {
+            FloatVector v = FloatVector.fromArray(F8, x, i);
+            m = m.blend(v, v.compare(VectorOperators.GT, m));
         }
-        for (; i < n; i++) {
-            if (x[i] > m) {
-                m = x[i];
+        float[] floats = m.toArray();
+        double[] lanes = new double[LANES];
+        for (int j = 0; j < LANES; j++) {
+            lanes[j] = floats[j];
+        }
+        for (int j = 0; i < n; i++, j++) {
+            if (x[i] > lanes[j]) {
+                lanes[j] = x[i];
             }
         }
-        return m;
+        return maxLanes(lanes);
     }
 
     @Override
     public double sumExpShifted(double[] x, double shift) {
         int n = x.length;
         int i = 0;
-        double s = 0.0;
-        if (n >= 2 * L) {
-            DoubleVector k = DoubleVector.broadcast(D, shift);
-            DoubleVector a0 = DoubleVector.zero(D);
-            DoubleVector a1 = DoubleVector.zero(D);
-            for (int bound = n - 2 * L; i <= bound; i += 2 * L) {
-                a0 = a0.add(DoubleVector.fromArray(D, x, i).sub(k).lanewise(VectorOperators.EXP));
-                a1 = a1.add(DoubleVector.fromArray(D, x, i + L).sub(k).lanewise(VectorOperators.EXP));
-            }
-            if (i <= n - L) {
-                a0 = a0.add(DoubleVector.fromArray(D, x, i).sub(k).lanewise(VectorOperators.EXP));
-                i += L;
-            }
-            s = a0.add(a1).reduceLanes(VectorOperators.ADD);
+        DoubleVector k = DoubleVector.broadcast(D, shift);
+        DoubleVector a0 = DoubleVector.zero(D);
+        DoubleVector a1 = a0;
+        for (; i <= n - LANES; i += LANES) {
+            a0 = a0.add(VectorExp.exp(DoubleVector.fromArray(D, x, i).sub(k)));
+            a1 = a1.add(VectorExp.exp(DoubleVector.fromArray(D, x, i + 4).sub(k)));
         }
-        for (; i < n; i++) {
-            s += Math.exp(x[i] - shift);
+        double[] lanes = new double[LANES];
+        a0.intoArray(lanes, 0);
+        a1.intoArray(lanes, 4);
+        for (int j = 0; i < n; i++, j++) {
+            lanes[j] += Exp.exp(x[i] - shift);
         }
-        return s;
+        return addLanes(lanes);
     }
 
     @Override
     public double sumExpShifted(float[] x, double shift) {
         int n = x.length;
         int i = 0;
-        double s = 0.0;
-        if (n >= 2 * L) {
-            DoubleVector k = DoubleVector.broadcast(D, shift);
-            DoubleVector a0 = DoubleVector.zero(D);
-            DoubleVector a1 = DoubleVector.zero(D);
-            for (int bound = n - 2 * L; i <= bound; i += 2 * L) {
-                a0 = a0.add(widen(x, i).sub(k).lanewise(VectorOperators.EXP));
-                a1 = a1.add(widen(x, i + L).sub(k).lanewise(VectorOperators.EXP));
-            }
-            if (i <= n - L) {
-                a0 = a0.add(widen(x, i).sub(k).lanewise(VectorOperators.EXP));
-                i += L;
-            }
-            s = a0.add(a1).reduceLanes(VectorOperators.ADD);
+        DoubleVector k = DoubleVector.broadcast(D, shift);
+        DoubleVector a0 = DoubleVector.zero(D);
+        DoubleVector a1 = a0;
+        for (; i <= n - LANES; i += LANES) {
+            a0 = a0.add(VectorExp.exp(widen(x, i).sub(k)));
+            a1 = a1.add(VectorExp.exp(widen(x, i + 4).sub(k)));
         }
-        for (; i < n; i++) {
-            s += Math.exp((double) x[i] - shift);
+        double[] lanes = new double[LANES];
+        a0.intoArray(lanes, 0);
+        a1.intoArray(lanes, 4);
+        for (int j = 0; i < n; i++, j++) {
+            lanes[j] += Exp.exp((double) x[i] - shift);
         }
-        return s;
+        return addLanes(lanes);
     }
 
     @Override
@@ -185,7 +163,7 @@ final class VectorSumExp extends SumExp {
         int i = 0;
         DoubleVector vm = DoubleVector.broadcast(D, m);
         DoubleVector vl = DoubleVector.broadcast(D, logSum);
-        for (int bound = D.loopBound(n); i < bound; i += L) {
+        for (int bound = D.loopBound(n); i < bound; i += D.length()) {
             DoubleVector.fromArray(D, x, i).sub(vm).sub(vl).intoArray(out, i);
         }
         for (; i < n; i++) {
@@ -199,7 +177,7 @@ final class VectorSumExp extends SumExp {
         int i = 0;
         DoubleVector vm = DoubleVector.broadcast(D, m);
         DoubleVector vl = DoubleVector.broadcast(D, logSum);
-        for (int bound = D.loopBound(n); i < bound; i += L) {
+        for (int bound = D.loopBound(n); i < bound; i += D.length()) {
             widen(x, i).sub(vm).sub(vl).intoArray(out, i);
         }
         for (; i < n; i++) {
@@ -210,63 +188,60 @@ final class VectorSumExp extends SumExp {
     @Override
     public double sum(double[] a, int n) {
         int i = 0;
-        double s = 0.0;
-        if (n >= 2 * L) {
-            DoubleVector a0 = DoubleVector.zero(D);
-            DoubleVector a1 = DoubleVector.zero(D);
-            for (int bound = n - 2 * L; i <= bound; i += 2 * L) {
-                a0 = a0.add(DoubleVector.fromArray(D, a, i));
-                a1 = a1.add(DoubleVector.fromArray(D, a, i + L));
-            }
-            s = a0.add(a1).reduceLanes(VectorOperators.ADD);
+        DoubleVector a0 = DoubleVector.zero(D);
+        DoubleVector a1 = a0;
+        for (; i <= n - LANES; i += LANES) {
+            a0 = a0.add(DoubleVector.fromArray(D, a, i));
+            a1 = a1.add(DoubleVector.fromArray(D, a, i + 4));
         }
-        for (; i < n; i++) {
-            s += a[i];
+        double[] lanes = new double[LANES];
+        a0.intoArray(lanes, 0);
+        a1.intoArray(lanes, 4);
+        for (int j = 0; i < n; i++, j++) {
+            lanes[j] += a[i];
         }
-        return s;
+        return addLanes(lanes);
     }
 
     @Override
     public double dot(double[] a, double[] b, int n) {
         int i = 0;
-        double s = 0.0;
-        if (n >= 2 * L) {
-            DoubleVector a0 = DoubleVector.zero(D);
-            DoubleVector a1 = DoubleVector.zero(D);
-            for (int bound = n - 2 * L; i <= bound; i += 2 * L) {
-                a0 = a0.add(DoubleVector.fromArray(D, a, i).mul(DoubleVector.fromArray(D, b, i)));
-                a1 = a1.add(DoubleVector.fromArray(D, a, i + L).mul(DoubleVector.fromArray(D, b, i + L)));
-            }
-            s = a0.add(a1).reduceLanes(VectorOperators.ADD);
+        DoubleVector a0 = DoubleVector.zero(D);
+        DoubleVector a1 = a0;
+        for (; i <= n - LANES; i += LANES) {
+            a0 = a0.add(DoubleVector.fromArray(D, a, i).mul(DoubleVector.fromArray(D, b, i)));
+            a1 = a1.add(DoubleVector.fromArray(D, a, i + 4).mul(DoubleVector.fromArray(D, b, i + 4)));
         }
-        for (; i < n; i++) {
-            s += a[i] * b[i];
+        double[] lanes = new double[LANES];
+        a0.intoArray(lanes, 0);
+        a1.intoArray(lanes, 4);
+        for (int j = 0; i < n; i++, j++) {
+            lanes[j] += a[i] * b[i];
         }
-        return s;
+        return addLanes(lanes);
     }
 
     @Override
     public double dot(double[] a, double[] b, double[] w, int n) {
         int i = 0;
-        double s = 0.0;
-        if (n >= 2 * L) {
-            DoubleVector a0 = DoubleVector.zero(D);
-            DoubleVector a1 = DoubleVector.zero(D);
-            for (int bound = n - 2 * L; i <= bound; i += 2 * L) {
-                a0 = a0.add(DoubleVector.fromArray(D, a, i).mul(DoubleVector.fromArray(D, b, i))
-                        .mul(DoubleVector.fromArray(D, w, i)));
-                a1 = a1.add(DoubleVector.fromArray(D, a, i + L).mul(DoubleVector.fromArray(D, b, i + L))
-                        .mul(DoubleVector.fromArray(D, w, i + L)));
-            }
-            s = a0.add(a1).reduceLanes(VectorOperators.ADD);
+        DoubleVector a0 = DoubleVector.zero(D);
+        DoubleVector a1 = a0;
+        for (; i <= n - LANES; i += LANES) {
+            a0 = a0.add(DoubleVector.fromArray(D, a, i).mul(DoubleVector.fromArray(D, b, i))
+                    .mul(DoubleVector.fromArray(D, w, i)));
+            a1 = a1.add(DoubleVector.fromArray(D, a, i + 4).mul(DoubleVector.fromArray(D, b, i + 4))
+                    .mul(DoubleVector.fromArray(D, w, i + 4)));
         }
-        for (; i < n; i++) {
-            s += (a[i] * b[i]) * w[i];
+        double[] lanes = new double[LANES];
+        a0.intoArray(lanes, 0);
+        a1.intoArray(lanes, 4);
+        for (int j = 0; i < n; i++, j++) {
+            lanes[j] += (a[i] * b[i]) * w[i];
         }
-        return s;
+        return addLanes(lanes);
     }
 
-    /** {@code L} floats from {@code x[i]}, widened to double lanes. */
+    /** Four floats from {@code x[i]}, widened to double lanes. */
     private static DoubleVector widen(float[] x, int i) {
         return (DoubleVector) FloatVector.fromArray(F, x, i).convertShape(VectorOperators.F2D, D, 0);
     }

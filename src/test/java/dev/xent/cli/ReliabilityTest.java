@@ -201,6 +201,11 @@ class ReliabilityTest {
         assertEquals(ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent(),
                 "--add-modules=jdk.incubator.vector".equals(cluster.get("spark.executor.extraJavaOptions")),
                 "executors get the vector module when the driver has it");
+        Map<String, String> localCluster = SparkSettings.of("local-cluster[2,1,1024]", null, Map.of());
+        assertEquals(cluster.get("spark.executor.extraJavaOptions"),
+                localCluster.get("spark.executor.extraJavaOptions"), "local-cluster executors are JVMs of their own");
+        assertEquals("127.0.0.1", localCluster.get("spark.driver.bindAddress"));
+        assertFalse(SparkSettings.of("local[4]", null, Map.of()).containsKey("spark.executor.extraJavaOptions"));
         assertEquals("-Dx=1", SparkSettings.of("spark://c:7077", null, Map.of("spark.executor.extraJavaOptions",
                 "-Dx=1")).get("spark.executor.extraJavaOptions"), "the user's setting wins");
     }

@@ -1,6 +1,7 @@
 package dev.xent.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -16,7 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,18 +26,25 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * On a real multi-process Spark cluster ({@code local-cluster[2,1,1024]}: a master, two workers and two executor
- * JVMs), one executor JVM is killed while the evaluation's tasks run; the job must finish with a summary
- * bit-identical to an undisturbed run on the same cluster.
+ * JVMs, which get {@code --add-modules jdk.incubator.vector} and so run the vector kernel on rows of C = 128), one
+ * executor JVM is killed while the file scan's tasks run (the scan stage: one task per input file, {@value #FILES}).
+ * The killed process must have exited, Spark must log the executor as lost and its tasks of that stage as lost and
+ * started again, and the job must finish with a summary bit-identical to an undisturbed run on the same cluster.
  */
 @Tag("slow")
 class ExecutorLossIT {
     static final ObjectMapper JSON = new ObjectMapper();
     static final Pattern PROGRESS = Pattern.compile("\\[Stage (\\d+):[^(]*\\((\\d+) \\+ (\\d+)\\) / (\\d+)\\]");
+    /** Spark's log line for a task lost with its executor: task index, stage id. */
+    static final Pattern LOST_TASK = Pattern.compile("Lost task (\\d+)\\.0 in stage (\\d+)\\.0 .*ExecutorLostFailure");
+    /** The input's files: the scan stage has one task per file. */
+    static final int FILES = 24;
 
     @TempDir
     static Path tmp;
     static Path sparkHome;
     static Path input;
+    static Path log4j;
 
     @BeforeAll
     static void clusterAndData() throws IOException {
@@ -55,7 +62,22 @@ class ExecutorLossIT {
         SharedSpark.get().sql("SELECT id, CAST(id % 7 AS string) AS g, "
                 + "transform(sequence(1, 128), i -> CAST(sin(id * 0.37 + i * 1.3) * 6 AS float)) AS logits, "
                 + "CAST((id * 31) % 128 AS int) AS target FROM range(400000)")
-                .repartition(8).write().parquet(input.toString());
+                .repartition(FILES).write().parquet(input.toString());
+        // xent's log settings, with the scheduler's task and executor-loss lines shown.
+        log4j = tmp.resolve("log4j2.properties");
+        Files.writeString(log4j, Files.readString(Path.of("conf/log4j2.properties"))
+                .replace("logger.tasks.level = off", "logger.tasks.level = info")
+                + "\nlogger.scheduler.name = org.apache.spark.scheduler.TaskSchedulerImpl\nlogger.scheduler.level = info\n");
+    }
+
+    /** What the reader saw of the kill: when, which stage (and its task count), and the killed JVM. */
+    static final class Kill {
+        volatile long at = -1;
+        volatile int stage = -1;
+        volatile int stageTasks = -1;
+        volatile ProcessHandle executor;
+        volatile boolean exited;
+        volatile String commandLine = "";
     }
 
     /** One evaluation on the cluster; with {@code kill}, kills an executor JVM once the scan's tasks run. */
@@ -63,21 +85,23 @@ class ExecutorLossIT {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(Processes.sparkJavaFlags());
-        command.add("-Dlog4j2.configurationFile=conf/log4j2.properties");
+        command.add("-Dlog4j2.configurationFile=" + log4j);
         command.addAll(List.of("-cp", "target/xent.jar" + java.io.File.pathSeparator + Processes.runtimeClasspath(),
                 "dev.xent.cli.Main", "evaluate", "--input", input.toString(), "--group-by", "g",
-                "--weight", weights(), "--label-smoothing", "0.1", "--partitions", "48",
+                "--weight", weights(), "--label-smoothing", "0.1",
                 "--master", "local-cluster[2,1,1024]", "--conf", "spark.jars=" + Path.of("target/xent.jar")
                         .toAbsolutePath(),
                 "--conf", "spark.ui.consoleProgress.update.interval=100",
+                // Each file its own task: opening a file costs as much as a whole split, so none are packed together.
+                "--conf", "spark.sql.files.openCostInBytes=" + (128L << 20),
                 "--output", output.toString()));
         ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(tmp.resolve("stdout-" + kill).toFile());
         pb.environment().put("SPARK_HOME", sparkHome.toString());
         pb.environment().put("SPARK_SCALA_VERSION", "2.13");
         Process driver = pb.start();
-        AtomicLong killedAt = new AtomicLong(-1);
+        Kill killed = new Kill();
         long start = System.nanoTime();
-        Thread reader = new Thread(() -> readProgress(driver, kill, killedAt, log, start));
+        Thread reader = new Thread(() -> readProgress(driver, kill, killed, log, start));
         reader.start();
         if (!driver.waitFor(600, TimeUnit.SECONDS)) {
             driver.descendants().forEach(ProcessHandle::destroyForcibly);
@@ -88,10 +112,29 @@ class ExecutorLossIT {
         double seconds = (System.nanoTime() - start) / 1e9;
         log.add(String.format(java.util.Locale.ROOT, "run %s: exit %d after %.1f s%s", kill ? "with kill" : "undisturbed",
                 driver.exitValue(), seconds, kill ? String.format(java.util.Locale.ROOT,
-                        "; executor killed at %.1f s", killedAt.get() / 1e9) : ""));
-        assertEquals(0, driver.exitValue(), String.join("\n", log));
+                        "; executor killed at %.1f s", killed.at / 1e9) : ""));
+        String all = String.join("\n", log);
+        assertEquals(0, driver.exitValue(), all);
         if (kill) {
-            assertTrue(killedAt.get() > 0, "an executor was killed while tasks ran\n" + String.join("\n", log));
+            assertTrue(killed.at > 0, "an executor was killed while the scan's tasks ran\n" + all);
+            assertTrue(killed.exited, "the killed executor JVM (pid " + killed.executor.pid() + ") exited\n" + all);
+            assertTrue(killed.commandLine.contains("--add-modules=jdk.incubator.vector"),
+                    "the executor ran with the Vector API module: " + killed.commandLine);
+            assertEquals(FILES, killed.stageTasks, "the killed stage is the scan (one task per file)\n" + all);
+            assertTrue(all.contains("Lost executor"), "Spark logged the executor as lost\n" + all);
+            List<Integer> lost = new ArrayList<>();
+            for (String line : log) {
+                Matcher m = LOST_TASK.matcher(line);
+                if (m.find() && Integer.parseInt(m.group(2)) == killed.stage) {
+                    lost.add(Integer.parseInt(m.group(1)));
+                }
+            }
+            assertFalse(lost.isEmpty(), "Spark logged tasks of stage " + killed.stage + " lost with the executor\n"
+                    + all);
+            for (int task : lost) {
+                assertTrue(all.contains("Starting task " + task + ".1 in stage " + killed.stage + ".0"),
+                        "lost task " + task + " of stage " + killed.stage + " was started again\n" + all);
+            }
         }
         return JSON.readTree(Files.readString(output.resolve("summary.json")));
     }
@@ -104,8 +147,11 @@ class ExecutorLossIT {
         return w.toString();
     }
 
-    /** Reads the driver's stderr (Spark's progress bar); kills one executor once a stage has tasks done. */
-    static void readProgress(Process driver, boolean kill, AtomicLong killedAt, List<String> log, long start) {
+    /**
+     * Reads the driver's stderr (Spark's progress bar and log); kills one executor JVM once the scan stage (one task
+     * per file) has tasks done and several left, and waits for it to exit.
+     */
+    static void readProgress(Process driver, boolean kill, Kill killed, List<String> log, long start) {
         try (BufferedReader err = new BufferedReader(new InputStreamReader(driver.getErrorStream(),
                 StandardCharsets.UTF_8))) {
             StringBuilder line = new StringBuilder();
@@ -124,15 +170,26 @@ class ExecutorLossIT {
                 if (m.find()) {
                     int done = Integer.parseInt(m.group(2));
                     int total = Integer.parseInt(m.group(4));
-                    if (kill && killedAt.get() < 0 && total >= 48 && done >= 4 && done < total - 8) {
+                    if (kill && killed.at < 0 && total == FILES && done >= 2 && done < total - 6) {
                         Optional<ProcessHandle> executor = driver.descendants()
                                 .filter(p -> p.info().commandLine().orElse("").contains("CoarseGrainedExecutorBackend"))
                                 .findFirst();
                         if (executor.isPresent()) {
-                            executor.get().destroyForcibly();
-                            killedAt.set(System.nanoTime() - start);
+                            killed.commandLine = executor.get().info().commandLine().orElse("");
+                            killed.executor = executor.get();
+                            killed.stage = Integer.parseInt(m.group(1));
+                            killed.stageTasks = total;
+                            boolean signalled = executor.get().destroyForcibly();
+                            killed.at = System.nanoTime() - start;
+                            try {
+                                killed.exited = signalled && executor.get().onExit().get(30, TimeUnit.SECONDS) != null
+                                        && !executor.get().isAlive();
+                            } catch (Exception e) {
+                                killed.exited = false;
+                            }
                             synchronized (log) {
-                                log.add("killed executor pid " + executor.get().pid() + " at " + text);
+                                log.add("killed executor pid " + executor.get().pid() + " (exited: " + killed.exited
+                                        + ") at " + text);
                             }
                         }
                     }
