@@ -12,8 +12,10 @@ import org.apache.spark.sql.catalyst.util.MapData;
  * The options of one call of a catalog function ({@link XentCatalog}): the session's defaults (the
  * {@code spark.xent.*} settings, read when the call is bound), overridden by the call's optional trailing
  * {@code map<string,string>} with the keys {@code weight} (comma-separated numbers), {@code ignore_index} (an
- * integer), {@code label_smoothing} (a number in {@code [0, 1]}) and {@code input_kind} ({@code logits},
- * {@code log_probs}, {@code probabilities}). A null map, or a null value, keeps the default. An unknown key or a
+ * integer), {@code label_smoothing} (a number in {@code [0, 1]}), {@code input_kind} ({@code logits},
+ * {@code log_probs}, {@code probabilities}) and {@code classes} (C: a row of another length is invalid; without it C
+ * is the weight's length, else, in {@code xent.loss}, each row's own and, in {@code xent.agg}, the first row's). A
+ * null map, or a null value, keeps the default. An unknown key or a
  * bad value is an {@link IllegalArgumentException} naming it. The last map read is remembered (a literal map is the
  * same object on every row), so a constant map is parsed once per task.
  */
@@ -21,7 +23,7 @@ final class CallOptions implements Serializable {
     private static final long serialVersionUID = 1L;
 
     /** The keys a call's map may hold. */
-    static final String KEYS = "weight, ignore_index, label_smoothing, input_kind";
+    static final String KEYS = "weight, ignore_index, label_smoothing, input_kind, classes";
 
     private final CrossEntropyOptions defaults;
     private transient MapData lastMap;
@@ -82,12 +84,15 @@ final class CallOptions implements Serializable {
                 case "input_kind":
                     b.inputKind(InputKind.parse(v));
                     return;
+                case "classes":
+                    b.classes(Integer.parseInt(v));
+                    return;
                 default:
                     throw new IllegalArgumentException("xent option '" + key + "' is unknown; expected one of " + KEYS);
             }
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("xent option '" + key + "': '" + value + "' is not "
-                    + ("ignore_index".equalsIgnoreCase(key) ? "an integer"
+                    + ("ignore_index".equalsIgnoreCase(key) || "classes".equalsIgnoreCase(key) ? "an integer"
                             : "weight".equalsIgnoreCase(key) ? "a comma-separated list of numbers" : "a number"), e);
         } catch (IllegalArgumentException e) {
             if (e.getMessage() != null && e.getMessage().startsWith("xent option")) {

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * One table of awkward class-index rows sent through every Spark path — the evaluation scan, per-row losses, the
- * SQL per-row function {@code xent_loss} and the SQL aggregate {@code xent_agg} — each requiring the same decision:
+ * SQL per-row function {@code xent_loss} and the SQL aggregate {@code xent_agg}, and the catalog's {@code xent.loss}
+ * and {@code xent.agg} with the options given per call — each requiring the same decision:
  * the same loss bits for a scored row, 0 for an ignored one, the same {@link InvalidRowException.Reason} for an
  * invalid one, as the core's {@link RowRule} and kernel decide. C is 3, given by the options.
  */
@@ -95,6 +96,18 @@ class RowRuleCrossPathTest {
             df.createOrReplaceTempView("xent_row_rule");
             return spark.sql("SELECT xent_agg(logits, target).sum FROM xent_row_rule").collectAsList().get(0)
                     .getDouble(0);
+        });
+        spark.conf().set("spark.sql.catalog.xent", XentCatalog.class.getName());
+        String perCall = "map('classes', '3', 'ignore_index', '-1')";
+        p.put("xent.loss", df -> {
+            df.createOrReplaceTempView("xent_row_rule");
+            return spark.sql("SELECT xent.loss(logits, target, " + perCall + ") FROM xent_row_rule").collectAsList()
+                    .get(0).getDouble(0);
+        });
+        p.put("xent.agg", df -> {
+            df.createOrReplaceTempView("xent_row_rule");
+            return spark.sql("SELECT xent.agg(logits, target, " + perCall + ").sum FROM xent_row_rule")
+                    .collectAsList().get(0).getDouble(0);
         });
         return p;
     }
