@@ -404,7 +404,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             return format.reader(spark).load(path);
         } catch (Exception e) { // Spark's AnalysisException and SparkException are checked, thrown undeclared
             throw new UsageException("--input: cannot read " + path + " as " + format.sparkName() + ": "
-                    + firstLine(e));
+                    + readFailure(e));
         }
     }
 
@@ -444,6 +444,22 @@ public final class EvaluateCommand implements Callable<Integer> {
             }
         }
         return out;
+    }
+
+    /**
+     * Why reading failed, in one line: the message's first line, or, when Spark wrapped the reason in a failed job
+     * (Spark 4.0 and 4.1 infer a schema in a job, whose message names exception classes), the innermost cause's.
+     */
+    static String readFailure(Throwable e) {
+        String line = firstLine(e);
+        if (!line.contains("Job aborted")) {
+            return line;
+        }
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return firstLine(root);
     }
 
     static String firstLine(Throwable e) {
