@@ -65,7 +65,8 @@ final class PartitionLosses implements FlatMapFunction<Iterator<InternalRow>, Ro
         };
     }
 
-    private Object loss(InternalRow row, int logits, int target) {
+    /** The loss of {@code row} whose logits and target are at these positions (invalid: throws). */
+    Object loss(InternalRow row, int logits, int target) {
         ArrayData values = row.isNullAt(logits) || logitsType == InputColumns.LogitsType.BINARY ? null
                 : row.getArray(logits);
         switch (logitsType) {

@@ -1,0 +1,283 @@
+package dev.xent.spark;
+
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.first;
+import static org.apache.spark.sql.functions.lit;
+
+import dev.xent.core.ComparisonResult;
+import dev.xent.core.CrossEntropyOptions;
+import dev.xent.core.LogitsEncoding;
+import dev.xent.core.LossState;
+import dev.xent.core.PairedComparison;
+import dev.xent.core.PoissonBootstrap;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * A paired comparison of two models on the same rows: the baseline's and the candidate's per-row losses (each side
+ * scored on its own scan by the row rule of every path, {@link PartitionLosses}), paired, and summed into one exact
+ * {@link PairedComparison} per group. Two forms:
+ * <ul>
+ *   <li>two datasets joined on key columns ({@link #of(Dataset, Dataset, List)}): each side is scored before the
+ *       join, and only the key, target, weight and loss (and the baseline's group columns) cross the shuffle, never
+ *       the logits; each side is first reduced to one row per key with the key's row count, so duplicated keys are
+ *       seen (and never compared). A null key matches nothing.</li>
+ *   <li>one dataset holding both models' outputs ({@link #of(Dataset)}): both losses come from one scan, no
+ *       shuffle.</li>
+ * </ul>
+ * The numbers do not depend on the partitioning (exact sums; bootstrap weights hashed from the key). Nothing here
+ * decides what an unmatched or invalid row does to the run: {@link ComparisonResult} counts them.
+ */
+public final class Comparison {
+    private final Dataset<Row> baseline;
+    private final Dataset<Row> candidate;
+    private final List<String> joinOn;
+    private String baselineLogitsColumn = "logits";
+    private String candidateLogitsColumn = "logits";
+    private String targetColumn = "target";
+    private CrossEntropyOptions options = CrossEntropyOptions.defaults();
+    private List<String> groupBy = List.of();
+    private int partitions;
+    private LogitsEncoding encoding;
+    private PoissonBootstrap bootstrap;
+
+    private Comparison(Dataset<Row> baseline, Dataset<Row> candidate, List<String> joinOn) {
+        this.baseline = Objects.requireNonNull(baseline, "baseline");
+        this.candidate = candidate;
+        this.joinOn = List.copyOf(joinOn);
+    }
+
+    /** Two datasets joined on {@code joinOn} (at least one column). */
+    public static Comparison of(Dataset<Row> baseline, Dataset<Row> candidate, List<String> joinOn) {
+        if (joinOn.isEmpty()) {
+            throw new IllegalArgumentException("comparing two datasets needs the key columns to join on");
+        }
+        return new Comparison(baseline, Objects.requireNonNull(candidate, "candidate"), joinOn);
+    }
+
+    /** One dataset with both models' logits columns. */
+    public static Comparison of(Dataset<Row> input) {
+        return new Comparison(input, null, List.of());
+    }
+
+    /** One dataset whose rows are identified by {@code idColumns} (for the bootstrap's weights and examples). */
+    public static Comparison of(Dataset<Row> input, List<String> idColumns) {
+        return new Comparison(input, null, idColumns);
+    }
+
+    public Comparison baselineLogitsColumn(String name) {
+        this.baselineLogitsColumn = name;
+        return this;
+    }
+
+    public Comparison candidateLogitsColumn(String name) {
+        this.candidateLogitsColumn = name;
+        return this;
+    }
+
+    public Comparison targetColumn(String name) {
+        this.targetColumn = name;
+        return this;
+    }
+
+    public Comparison options(CrossEntropyOptions options) {
+        this.options = options;
+        return this;
+    }
+
+    /** Group columns, read from the baseline. */
+    public Comparison groupBy(List<String> columns) {
+        this.groupBy = List.copyOf(columns);
+        return this;
+    }
+
+    /** Repartitions each input into {@code n} partitions first (0: leave it). */
+    public Comparison partitions(int n) {
+        this.partitions = n;
+        return this;
+    }
+
+    public Comparison logitsEncoding(LogitsEncoding encoding) {
+        this.encoding = encoding;
+        return this;
+    }
+
+    /** Adds a Poisson bootstrap's replicates (null: none). */
+    public Comparison bootstrap(PoissonBootstrap bootstrap) {
+        this.bootstrap = bootstrap;
+        return this;
+    }
+
+    /**
+     * The paired rows, lazily: the group columns, the key columns, then {@code bn, cn} (each side's row count for
+     * the key, null when absent), {@code bt, ct} (targets), {@code w}, {@code ignored}, {@code bl, br, cl, cr}
+     * (each side's loss and, when invalid, reason).
+     *
+     * @throws InputSchemaException when a column is missing or of the wrong type
+     */
+    public Dataset<Row> pairedRows() {
+        List<Column> out = new ArrayList<>();
+        if (candidate == null) {
+            Dataset<Row> s = scored(baseline, List.of(baselineLogitsColumn, candidateLogitsColumn), true);
+            groupBy.forEach(g -> out.add(col(InputColumns.quote(g))));
+            joinOn.forEach(k -> out.add(col(InputColumns.quote(k))));
+            out.addAll(List.of(lit(1L).as("bn"), lit(1L).as("cn"), col("__t").as("bt"), col("__t").as("ct"),
+                    col("__w").as("w"), col("__i").as("ignored"), col("__l0").as("bl"), col("__r0").as("br"),
+                    col("__l1").as("cl"), col("__r1").as("cr")));
+            return s.select(out.toArray(new Column[0]));
+        }
+        Dataset<Row> b = perKey(scored(baseline, List.of(baselineLogitsColumn), true), "b", true);
+        Dataset<Row> c = perKey(scored(candidate, List.of(candidateLogitsColumn), false), "c", false);
+        Column on = null;
+        for (int i = 0; i < joinOn.size(); i++) {
+            Column eq = col("b_k" + i).equalTo(col("c_k" + i));
+            on = on == null ? eq : on.and(eq);
+        }
+        Dataset<Row> joined = b.join(c, on, "full_outer");
+        for (int i = 0; i < groupBy.size(); i++) {
+            out.add(col("b_g" + i).as(groupBy.get(i)));
+        }
+        for (int i = 0; i < joinOn.size(); i++) {
+            out.add(coalesce(col("b_k" + i), col("c_k" + i)).as(joinOn.get(i)));
+        }
+        out.addAll(List.of(col("b_n").as("bn"), col("c_n").as("cn"), col("b_t").as("bt"), col("c_t").as("ct"),
+                coalesce(col("b_w"), col("c_w")).as("w"), coalesce(col("b_i"), col("c_i")).as("ignored"),
+                col("b_l").as("bl"), col("b_r").as("br"), col("c_l").as("cl"), col("c_r").as("cr")));
+        return joined.select(out.toArray(new Column[0]));
+    }
+
+    /** Runs the comparison: one scan of each side, one join (two-dataset form), one pass over the pairs. */
+    public ComparisonResult run() {
+        JavaRDD<PairedScan.Partial> partials = pairedRows().toJavaRDD()
+                .mapPartitions(new PairedScan(groupBy.size(), joinOn.toArray(new String[0]), bootstrap));
+        PairedScan.Partial all = new PairedScan.Partial();
+        for (PairedScan.Partial p : partials.collect()) {
+            all.merge(p);
+        }
+        List<List<Object>> keys = new ArrayList<>(all.groups.keySet());
+        keys.sort(Comparison::compareKeys);
+        PairedComparison total = new PairedComparison(bootstrap);
+        List<ComparisonResult.Group> groups = new ArrayList<>();
+        for (List<Object> key : keys) {
+            PairedComparison g = all.groups.get(key);
+            total.merge(g);
+            if (!groupBy.isEmpty()) {
+                Map<String, Object> named = new LinkedHashMap<>();
+                for (int i = 0; i < groupBy.size(); i++) {
+                    named.put(groupBy.get(i), key.get(i));
+                }
+                groups.add(new ComparisonResult.Group(named, g));
+            }
+        }
+        Map<String, Long> counts = new LinkedHashMap<>();
+        Map<String, List<String>> examples = new LinkedHashMap<>();
+        for (int i = 0; i < PairedScan.COUNTS.length; i++) {
+            counts.put(PairedScan.COUNTS[i], all.counts[i]);
+            examples.put(PairedScan.COUNTS[i], new ArrayList<>(all.examples.get(i)));
+        }
+        return new ComparisonResult(total, groups, counts, examples);
+    }
+
+    /** One side's per-row losses: the kept columns (keys, then groups), {@code __t, __w, __i}, then per model {@code __lM, __rM}. */
+    private Dataset<Row> scored(Dataset<Row> input, List<String> logitsColumns, boolean withGroups) {
+        LinkedHashSet<String> kept = new LinkedHashSet<>(joinOn);
+        if (withGroups) {
+            kept.addAll(groupBy);
+        }
+        for (String k : kept) {
+            InputColumns.field(input.schema(), k, joinOn.contains(k) ? "join-on" : "group-by");
+        }
+        List<InputColumns> sides = new ArrayList<>();
+        int classes = options.knownClasses();
+        for (String logits : logitsColumns) {
+            InputColumns columns = InputColumns.resolve(input.schema(), logits, targetColumn, encoding);
+            if (columns.isSequence()) {
+                throw new InputSchemaException("compare takes one row of logits per row; column '" + logits
+                        + "' holds language-model sequences, which compare does not take yet");
+            }
+            sides.add(columns);
+            if (classes == 0) {
+                classes = Evaluation.of(input).logitsColumn(logits).targetColumn(targetColumn).options(options)
+                        .logitsEncoding(encoding).firstRowClasses(columns);
+            }
+        }
+        Dataset<Row> data = partitions > 0 ? input.repartition(partitions) : input;
+        List<Column> select = new ArrayList<>();
+        kept.forEach(k -> select.add(col(InputColumns.quote(k))));
+        select.add(sides.get(0).target());
+        sides.forEach(s -> select.add(s.logitsArray()));
+        Dataset<Row> rows = data.select(select.toArray(new Column[0]));
+        StructField[] fields = rows.schema().fields();
+        DataType[] keptTypes = new DataType[kept.size()];
+        StructType schema = new StructType();
+        for (int i = 0; i < keptTypes.length; i++) {
+            keptTypes[i] = fields[i].dataType();
+            schema = schema.add(fields[i]);
+        }
+        DataType targetType = fields[kept.size()].dataType();
+        boolean probabilities = sides.get(0).targets() == LossState.Targets.PROBABILITIES;
+        schema = schema.add("__t", targetType, true).add("__w", DataTypes.DoubleType, false)
+                .add("__i", DataTypes.BooleanType, false);
+        PartitionLosses[] models = new PartitionLosses[sides.size()];
+        for (int m = 0; m < models.length; m++) {
+            models[m] = new PartitionLosses(new DataType[0], sides.get(m).logitsType(), probabilities,
+                    new RowLossFunction(options, Math.max(1, classes), encoding),
+                    new SequenceLossFunction(options, classes));
+            schema = schema.add("__l" + m, DataTypes.DoubleType, true).add("__r" + m, DataTypes.StringType, true);
+        }
+        JavaRDD<Row> losses = rows.queryExecution().toRdd().toJavaRDD()
+                .mapPartitions(new SideLosses(keptTypes, targetType, models, options, probabilities));
+        return input.sparkSession().createDataFrame(losses, schema);
+    }
+
+    /** One row per key: the key ({@code P_kI}), its row count {@code P_n}, and the first row's values. */
+    private Dataset<Row> perKey(Dataset<Row> scored, String p, boolean withGroups) {
+        Column[] keys = new Column[joinOn.size()];
+        for (int i = 0; i < keys.length; i++) {
+            keys[i] = col(InputColumns.quote(joinOn.get(i))).as(p + "_k" + i);
+        }
+        List<Column> values = new ArrayList<>(List.of(first(col("__t")).as(p + "_t"), first(col("__w")).as(p + "_w"),
+                first(col("__i")).as(p + "_i"), first(col("__l0")).as(p + "_l"), first(col("__r0")).as(p + "_r")));
+        if (withGroups) {
+            for (int i = 0; i < groupBy.size(); i++) {
+                values.add(first(col(InputColumns.quote(groupBy.get(i)))).as(p + "_g" + i));
+            }
+        }
+        return scored.groupBy(keys).agg(count(lit(1)).as(p + "_n"), values.toArray(new Column[0]));
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static int compareKeys(List<Object> a, List<Object> b) {
+        for (int i = 0; i < a.size(); i++) {
+            Object x = a.get(i);
+            Object y = b.get(i);
+            int c;
+            if (x == null || y == null) {
+                c = x == null ? (y == null ? 0 : -1) : 1;
+            } else if (x instanceof Comparable && x.getClass() == y.getClass()) {
+                c = ((Comparable) x).compareTo(y);
+            } else {
+                c = Comparator.<String>naturalOrder().compare(String.valueOf(x), String.valueOf(y));
+            }
+            if (c != 0) {
+                return c;
+            }
+        }
+        return 0;
+    }
+}

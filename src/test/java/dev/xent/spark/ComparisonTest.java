@@ -1,0 +1,186 @@
+package dev.xent.spark;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.xent.core.ComparisonResult;
+import dev.xent.core.CrossEntropyOptions;
+import dev.xent.core.PairedComparison;
+import dev.xent.core.PoissonBootstrap;
+import dev.xent.testing.SharedSpark;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.catalyst.expressions.Attribute;
+import org.apache.spark.sql.execution.SparkPlan;
+import org.apache.spark.sql.execution.exchange.ShuffleExchangeLike;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * The comparison through Spark against the golden cases computed with PyTorch and numpy
+ * ({@code src/test/resources/compare/generate.py}): the means and difference within 1e-12 relative, the standard
+ * error, interval, z and p within 1e-9, the counts exactly; the same bytes for 1, 7 and 64 partitions, with and
+ * without bootstrap; and no logits in any shuffle.
+ */
+class ComparisonTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    static JsonNode cases() {
+        try (InputStream in = ComparisonTest.class.getResourceAsStream("/compare/cases.json")) {
+            return JSON.readTree(in);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static Dataset<Row> frame(JsonNode rows, boolean withGroup) {
+        StructType schema = new StructType().add("id", DataTypes.LongType).add("target", DataTypes.LongType)
+                .add("logits", DataTypes.createArrayType(DataTypes.DoubleType));
+        if (withGroup) {
+            schema = schema.add("group", DataTypes.StringType);
+        }
+        List<Row> out = new ArrayList<>();
+        for (JsonNode r : rows) {
+            List<Double> logits = new ArrayList<>();
+            r.get("logits").forEach(v -> logits.add(v.asDouble()));
+            out.add(withGroup ? RowFactory.create(r.get("id").asLong(), r.get("target").asLong(), logits,
+                    r.get("group").asText()) : RowFactory.create(r.get("id").asLong(), r.get("target").asLong(), logits));
+        }
+        return SharedSpark.get().createDataFrame(out, schema);
+    }
+
+    static CrossEntropyOptions options(JsonNode c) {
+        CrossEntropyOptions.Builder b = CrossEntropyOptions.builder().ignoreIndex(c.get("ignore_index").asLong())
+                .labelSmoothing(c.get("label_smoothing").asDouble());
+        if (!c.get("weight").isNull()) {
+            double[] w = new double[c.get("weight").size()];
+            for (int i = 0; i < w.length; i++) {
+                w[i] = c.get("weight").get(i).asDouble();
+            }
+            b.weight(w);
+        }
+        return b.build();
+    }
+
+    static Comparison comparison(JsonNode c, int partitions, PoissonBootstrap bootstrap) {
+        boolean groups = c.get("expected").has("groups");
+        return Comparison.of(frame(c.get("baseline"), groups), frame(c.get("candidate"), false), List.of("id"))
+                .options(options(c)).groupBy(groups ? List.of("group") : List.of()).partitions(partitions)
+                .bootstrap(bootstrap);
+    }
+
+    @TestFactory
+    Stream<DynamicTest> matchesTorchAndNumpyAndIsBitIdenticalForAnyPartitioning() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (JsonNode c : cases()) {
+            tests.add(DynamicTest.dynamicTest(c.get("name").asText(), () -> {
+                ComparisonResult one = comparison(c, 1, null).run();
+                JsonNode expected = c.get("expected");
+                check(c.get("name").asText(), expected.get("total"), one.total());
+                expected.get("counts").fields().forEachRemaining(e ->
+                        assertEquals(e.getValue().asLong(), one.count(e.getKey()), e.getKey()));
+                if (expected.has("groups")) {
+                    assertEquals(expected.get("groups").size(), one.groups().size());
+                    for (int g = 0; g < one.groups().size(); g++) {
+                        JsonNode eg = expected.get("groups").get(g);
+                        assertEquals(eg.get("group").asText(), one.groups().get(g).key().get("group"));
+                        check("group " + g, eg, one.groups().get(g).comparison());
+                    }
+                }
+                assertTrue(one.examples("rejected").get(0).startsWith("id=40: targets differ: baseline "),
+                        one.examples("rejected").toString());
+                assertEquals(List.of("id=0", "id=1", "id=2", "id=3"), one.examples("only_in_baseline"));
+                for (int partitions : new int[] {7, 64}) {
+                    ComparisonResult other = comparison(c, partitions, null).run();
+                    assertArrayEquals(one.total().toBytes(), other.total().toBytes(), partitions + " partitions");
+                    for (int g = 0; g < one.groups().size(); g++) {
+                        assertArrayEquals(one.groups().get(g).comparison().toBytes(),
+                                other.groups().get(g).comparison().toBytes(), partitions + " partitions, group " + g);
+                    }
+                    assertEquals(one.counts(), other.counts());
+                }
+            }));
+        }
+        return tests.stream();
+    }
+
+    @Test
+    void bootstrapIntervalIsBitIdenticalForAnyPartitioning() {
+        JsonNode c = cases().get(0);
+        PoissonBootstrap bootstrap = new PoissonBootstrap(50, 3);
+        PairedComparison one = comparison(c, 1, bootstrap).run().total();
+        PairedComparison many = comparison(c, 7, bootstrap).run().total();
+        assertArrayEquals(one.toBytes(), many.toBytes());
+        double[] ci = one.bootstrapCi95();
+        assertTrue(ci[0] < one.difference() && one.difference() < ci[1], java.util.Arrays.toString(ci));
+    }
+
+    @Test
+    void noShuffleCarriesTheLogits() {
+        JsonNode c = cases().get(0);
+        Dataset<Row> paired = comparison(c, 3, null).pairedRows();
+        paired.count(); // adaptive execution settles the final plan when it runs
+        SparkPlan plan = paired.queryExecution().executedPlan();
+        List<SparkPlan> exchanges = new ArrayList<>();
+        collectExchanges(plan, exchanges);
+        assertFalse(exchanges.isEmpty(), "the join shuffles: " + plan);
+        for (SparkPlan e : exchanges) {
+            for (Attribute a : scala.jdk.javaapi.CollectionConverters.asJava(e.output())) {
+                assertFalse(a.name().toLowerCase().contains("logits"), "the exchange carries " + a + ": " + e);
+                assertFalse(a.dataType() instanceof ArrayType, "the exchange carries an array " + a + ": " + e);
+            }
+        }
+    }
+
+    private static void collectExchanges(SparkPlan plan, List<SparkPlan> out) {
+        if (plan instanceof ShuffleExchangeLike) {
+            out.add(plan);
+        }
+        if (plan instanceof org.apache.spark.sql.execution.adaptive.AdaptiveSparkPlanExec) {
+            collectExchanges(((org.apache.spark.sql.execution.adaptive.AdaptiveSparkPlanExec) plan).executedPlan(), out);
+        }
+        if (plan instanceof org.apache.spark.sql.execution.adaptive.QueryStageExec) {
+            collectExchanges(((org.apache.spark.sql.execution.adaptive.QueryStageExec) plan).plan(), out);
+        }
+        for (SparkPlan child : scala.jdk.javaapi.CollectionConverters.asJava(plan.children())) {
+            collectExchanges(child, out);
+        }
+    }
+
+    static void check(String what, JsonNode e, PairedComparison p) {
+        assertEquals(e.get("rows").asLong(), p.rows(), what + " rows");
+        assertEquals(e.get("wins").asLong(), p.wins(), what + " wins");
+        assertEquals(e.get("ties").asLong(), p.ties(), what + " ties");
+        assertEquals(e.get("losses").asLong(), p.losses(), what + " losses");
+        close(what + " weight_sum", e.get("weight_sum").asDouble(), p.weightSum(), 1e-12);
+        close(what + " baseline_mean", e.get("baseline_mean").asDouble(), p.baselineMean(), 1e-12);
+        close(what + " candidate_mean", e.get("candidate_mean").asDouble(), p.candidateMean(), 1e-12);
+        close(what + " baseline_sum", e.get("baseline_sum").asDouble(), p.baselineSum(), 1e-12);
+        close(what + " candidate_sum", e.get("candidate_sum").asDouble(), p.candidateSum(), 1e-12);
+        close(what + " difference", e.get("difference").asDouble(), p.difference(), 1e-12);
+        close(what + " standard_error", e.get("standard_error").asDouble(), p.standardError(), 1e-9);
+        close(what + " z", e.get("z").asDouble(), p.z(), 1e-9);
+        close(what + " p_value", e.get("p_value").asDouble(), p.pValue(), 1e-9);
+        close(what + " ci95 low", e.get("ci95").get(0).asDouble(), p.ci95()[0], 1e-9);
+        close(what + " ci95 high", e.get("ci95").get(1).asDouble(), p.ci95()[1], 1e-9);
+    }
+
+    static void close(String what, double expected, double actual, double relative) {
+        assertTrue(Math.abs(expected - actual) <= relative * Math.abs(expected),
+                what + ": expected " + expected + " got " + actual);
+    }
+}
