@@ -4,6 +4,7 @@ cross-entropy values PyTorch computes from them (float64).
 Run from the repository root:  /usr/bin/python3 data/make_sample.py
 """
 import json
+import math
 import os
 
 import numpy as np
@@ -120,6 +121,60 @@ def main():
     print("test accuracy:  %.4f" % accuracy["test"])
     print("default mean:   %r" % scenarios["default"]["mean"])
     print("default sum:    %r" % scenarios["default"]["sum"])
+    make_early_model(Xs, y, train_idx, split, L, T)
+
+
+EARLY_EPOCHS = 15
+
+
+def make_early_model(Xs, y, train_idx, split, L, T):
+    """A second model for `xent compare`: the same network trained for EARLY_EPOCHS epochs instead of 150, its
+    logits in digits/logits_early.jsonl (same ids, splits and targets), and the paired comparison of the two
+    (candidate: the 150-epoch model, baseline: this one) computed with torch and numpy in
+    digits/compare_expected.json."""
+    torch.manual_seed(1)
+    model = nn.Sequential(nn.Linear(64, 32), nn.Tanh(), nn.Linear(32, 10))
+    opt = torch.optim.Adam(model.parameters(), lr=0.01)
+    xt = torch.from_numpy(Xs[train_idx])
+    yt = torch.from_numpy(y[train_idx])
+    model.train()
+    for _ in range(EARLY_EPOCHS):
+        opt.zero_grad()
+        F.cross_entropy(model(xt), yt).backward()
+        opt.step()
+    model.eval()
+    with torch.no_grad():
+        logits32 = model(torch.from_numpy(Xs)).numpy()
+    with open(os.path.join(OUT, "logits_early.jsonl"), "w", encoding="utf-8", newline="\n") as f:
+        for i in range(Xs.shape[0]):
+            f.write(json.dumps({"id": i, "split": str(split[i]),
+                                "logits": [float(np.float32(v)) for v in logits32[i]],
+                                "target": int(y[i])}, separators=(",", ":")) + "\n")
+    E = torch.tensor([[float(np.float32(v)) for v in row] for row in logits32], dtype=torch.float64)
+    z975 = 1.959963984540054
+
+    def compare(idx):
+        lb = F.cross_entropy(E[idx], T[idx], reduction="none").numpy()
+        lc = F.cross_entropy(L[idx], T[idx], reduction="none").numpy()
+        n = len(idx)
+        mb = F.cross_entropy(E[idx], T[idx]).item()
+        mc = F.cross_entropy(L[idx], T[idx]).item()
+        diff = mc - mb
+        se = math.sqrt(n / (n - 1) * math.fsum((lc - lb - diff) ** 2)) / n
+        return {"baseline_mean": mb, "candidate_mean": mc, "difference": diff, "standard_error": se,
+                "ci95": [diff - z975 * se, diff + z975 * se], "z": diff / se,
+                "p_value": math.erfc(abs(diff / se) / math.sqrt(2)),
+                "wins": int((lc < lb).sum()), "ties": int((lc == lb).sum()), "losses": int((lc > lb).sum()),
+                "rows_compared": n}
+    out = {"generated_by": "data/make_sample.py with torch %s" % torch.__version__,
+           "baseline": "logits_early.jsonl (%d epochs)" % EARLY_EPOCHS, "candidate": "logits.jsonl (150 epochs)",
+           "total": compare(list(range(Xs.shape[0])))}
+    out["groups"] = [dict(split=g, **compare([i for i in range(Xs.shape[0]) if split[i] == g]))
+                     for g in sorted(set(split))]
+    with open(os.path.join(OUT, "compare_expected.json"), "w", encoding="utf-8", newline="\n") as f:
+        json.dump(out, f, indent=2)
+        f.write("\n")
+    print("early model: compared, difference %r" % out["total"]["difference"])
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ import dev.xent.core.InputKind;
 import dev.xent.core.LogitsEncoding;
 import dev.xent.core.PoissonBootstrap;
 import dev.xent.report.ComparisonJson;
+import dev.xent.report.ComparisonReport;
 import dev.xent.report.SummaryJson;
 import dev.xent.spark.Comparison;
 import dev.xent.spark.InputSchemaException;
@@ -146,6 +147,11 @@ public final class CompareCommand implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE}).")
     boolean overwrite;
 
+    @Option(names = "--report", defaultValue = "false", description = "Also write DIR/report.html: the figures, "
+            + "the difference with its interval per group, the histogram of per-row differences and baseline against "
+            + "candidate loss as a binned 2-D histogram (default: ${DEFAULT-VALUE}).")
+    boolean report;
+
     @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: local[*]).")
     String master;
 
@@ -170,6 +176,9 @@ public final class CompareCommand implements Callable<Integer> {
                 throw new UsageException("--partitions: expected 0 or more but got " + partitions);
             }
             LogitsEncoding encoding = encoding();
+            if (report && output == null) {
+                throw new UsageException("--report writes DIR/report.html: give --output DIR");
+            }
             if (output != null) {
                 folder = OutputFolder.claim(output, two ? baselinePath : input, overwrite, OutputFolder.hadoop(sparkConf));
                 if (two) {
@@ -211,6 +220,9 @@ public final class CompareCommand implements Callable<Integer> {
             out.flush();
             if (folder != null) {
                 folder.writeText("comparison.json", text);
+                if (report) {
+                    folder.writeText("report.html", ComparisonReport.of(result, inputInfo(two)));
+                }
                 folder.commit();
             }
             double seconds = (System.nanoTime() - started) / 1e9;

@@ -49,6 +49,7 @@ public final class PairedComparison implements Serializable {
     private ExactSum squares = new ExactSum();
     private ExactSum products = new ExactSum();
     private ExactSum weightSquares = new ExactSum();
+    private PairHistograms histograms = new PairHistograms();
     private ExactSum[] replicateDifferences;
     private ExactSum[] replicateWeights;
 
@@ -101,6 +102,7 @@ public final class PairedComparison implements Serializable {
         squares.add(d * d);
         products.add(d * weight);
         weightSquares.add(weight * weight);
+        histograms.add(baselineLoss, candidateLoss);
         if (bootstrap != null) {
             for (int r = 0; r < replicateDifferences.length; r++) {
                 int k = bootstrap.weight(keyHash, r);
@@ -129,6 +131,7 @@ public final class PairedComparison implements Serializable {
         squares.merge(other.squares);
         products.merge(other.products);
         weightSquares.merge(other.weightSquares);
+        histograms.merge(other.histograms);
         if (bootstrap != null) {
             for (int r = 0; r < replicateDifferences.length; r++) {
                 replicateDifferences[r].merge(other.replicateDifferences[r]);
@@ -217,6 +220,11 @@ public final class PairedComparison implements Serializable {
         return new double[] {diff - Z_975 * se, diff + Z_975 * se};
     }
 
+    /** The rows' counts by loss difference and by (baseline, candidate) loss, for pictures. */
+    public PairHistograms histograms() {
+        return histograms;
+    }
+
     /** The bootstrap, or null. */
     public PoissonBootstrap bootstrap() {
         return bootstrap;
@@ -268,6 +276,7 @@ public final class PairedComparison implements Serializable {
             weightSquares}) {
             s.writeTo(out);
         }
+        histograms.writeTo(out);
         if (bootstrap != null) {
             for (int r = 0; r < replicateDifferences.length; r++) {
                 replicateDifferences[r].writeTo(out);
@@ -291,6 +300,7 @@ public final class PairedComparison implements Serializable {
         p.squares = ExactSum.readFrom(in);
         p.products = ExactSum.readFrom(in);
         p.weightSquares = ExactSum.readFrom(in);
+        p.histograms = PairHistograms.readFrom(in);
         for (int r = 0; r < replicates; r++) {
             p.replicateDifferences[r] = ExactSum.readFrom(in);
             p.replicateWeights[r] = ExactSum.readFrom(in);

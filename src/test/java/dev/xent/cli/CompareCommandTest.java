@@ -91,7 +91,7 @@ class CompareCommandTest {
     void droppedAndQuarantinedItWritesComparisonJsonWithTheCounts() throws Exception {
         Path out = tmp.resolve("compared");
         CliRun run = CliRun.of(args("--on-unmatched", "drop", "--on-invalid", "quarantine", "--bootstrap", "20",
-                "--output", out.toString()).toArray(new String[0]));
+                "--report", "--output", out.toString()).toArray(new String[0]));
         assertEquals(ExitCode.OK, run.exitCode, run.toString());
         JsonNode json = new ObjectMapper().readTree(out.resolve("comparison.json").toFile());
         assertEquals(new ObjectMapper().readTree(run.out), json, "printed and written alike");
@@ -108,6 +108,10 @@ class CompareCommandTest {
         // float32 logits here: the numbers are torch's on the rounded inputs, near the float64 golden values
         assertEquals(total.get("difference").asDouble(), json.get("difference").asDouble(), 1e-6);
         assertEquals(total.get("standard_error").asDouble(), json.get("standard_error").asDouble(), 1e-6);
+        String html = Files.readString(out.resolve("report.html"));
+        assertEquals(3, html.split("<svg").length - 1, "forest plot, difference histogram, 2-D histogram");
+        assertEquals(4, html.split("<circle").length - 1, "one point per group and the total, none per row");
+        assertTrue(html.contains("group=b"), "groups named");
     }
 
     @Test

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -93,6 +94,7 @@ class PairedComparisonTest {
     }
 
     @Test
+    @Tag("slow")
     void bothIntervalsCoverAKnownDifferenceAbout95PercentOfTheTime() {
         int datasets = 1000;
         int rows = 150;
