@@ -2,6 +2,8 @@
 cross-entropy values PyTorch computes from them (float64).
 
 Run from the repository root:  /usr/bin/python3 data/make_sample.py
+Only the second, early-stopped model (for `xent compare`), beside the committed digits model:
+    /usr/bin/python3 data/make_sample.py --early-only
 """
 import json
 import math
@@ -21,7 +23,7 @@ WEIGHT = [1.0, 1.0, 1.0, 2.0, 1.0, 1.0, 1.0, 1.0, 2.0, 1.0]
 IGNORE_INDEX = -100
 
 
-def main():
+def main(early_only=False):
     torch.set_num_threads(1)
     torch.manual_seed(0)
 
@@ -41,6 +43,9 @@ def main():
     sd[sd == 0] = 1.0
     Xs = ((X - mu) / sd).astype(np.float32)
 
+    if early_only:
+        make_early_model(Xs, y, train_idx, split)
+        return
     model = nn.Sequential(nn.Linear(64, 32), nn.Tanh(), nn.Linear(32, 10))
     opt = torch.optim.Adam(model.parameters(), lr=0.01)
     xt = torch.from_numpy(Xs[train_idx])
@@ -121,13 +126,13 @@ def main():
     print("test accuracy:  %.4f" % accuracy["test"])
     print("default mean:   %r" % scenarios["default"]["mean"])
     print("default sum:    %r" % scenarios["default"]["sum"])
-    make_early_model(Xs, y, train_idx, split, L, T)
+    make_early_model(Xs, y, train_idx, split)
 
 
 EARLY_EPOCHS = 15
 
 
-def make_early_model(Xs, y, train_idx, split, L, T):
+def make_early_model(Xs, y, train_idx, split):
     """A second model for `xent compare`: the same network trained for EARLY_EPOCHS epochs instead of 150, its
     logits in digits/logits_early.jsonl (same ids, splits and targets), and the paired comparison of the two
     (candidate: the 150-epoch model, baseline: this one) computed with torch and numpy in
@@ -151,6 +156,11 @@ def make_early_model(Xs, y, train_idx, split, L, T):
                                 "logits": [float(np.float32(v)) for v in logits32[i]],
                                 "target": int(y[i])}, separators=(",", ":")) + "\n")
     E = torch.tensor([[float(np.float32(v)) for v in row] for row in logits32], dtype=torch.float64)
+    with open(os.path.join(OUT, "logits.jsonl"), encoding="utf-8") as f:  # the candidate as written (or committed)
+        rows = [json.loads(line) for line in f]
+    L = torch.tensor([r["logits"] for r in rows], dtype=torch.float64)
+    T = torch.tensor([r["target"] for r in rows], dtype=torch.int64)
+    assert [r["target"] for r in rows] == [int(v) for v in y]
     z975 = 1.959963984540054
 
     def compare(idx):
@@ -178,4 +188,5 @@ def make_early_model(Xs, y, train_idx, split, L, T):
 
 
 if __name__ == "__main__":
-    main()
+    import sys
+    main(early_only="--early-only" in sys.argv[1:])
