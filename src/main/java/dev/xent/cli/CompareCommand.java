@@ -2,9 +2,9 @@ package dev.xent.cli;
 
 import dev.xent.core.ComparisonResult;
 import dev.xent.core.CrossEntropyOptions;
-import dev.xent.core.InputKind;
 import dev.xent.core.LogitsEncoding;
 import dev.xent.core.PoissonBootstrap;
+import dev.xent.core.Reduction;
 import dev.xent.report.ComparisonJson;
 import dev.xent.report.ComparisonReport;
 import dev.xent.report.SummaryJson;
@@ -25,6 +25,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -46,6 +47,21 @@ public final class CompareCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    /** --input (the one-dataset form), --format, --logits-col, --logits-encoding, --target-col, --partitions. */
+    @Mixin
+    InputOptions in = new InputOptions();
+
+    @Mixin
+    LossOptions loss = new LossOptions();
+
+    /** --output and --overwrite (--output-format has no rows to format here). */
+    @Mixin
+    OutputOptions out = new OutputOptions();
+
+    /** --master, --config, --conf. */
+    @Mixin
+    SparkOptions sparkOptions = new SparkOptions();
+
     @Option(names = "--baseline", paramLabel = "PATH", description = "The baseline model's outputs (with "
             + "--candidate and --join-on).")
     String baselinePath;
@@ -53,17 +69,9 @@ public final class CompareCommand implements Callable<Integer> {
     @Option(names = "--candidate", paramLabel = "PATH", description = "The candidate model's outputs.")
     String candidatePath;
 
-    @Option(names = "--input", paramLabel = "PATH", description = "One dataset with both models' outputs (with "
-            + "--baseline-logits-col and --candidate-logits-col).")
-    String input;
-
     @Option(names = "--join-on", paramLabel = "COL", split = ",", description = "Key columns that pair the rows of "
             + "--baseline and --candidate; with --input, optional row identity (for --bootstrap and messages).")
     List<String> joinOn;
-
-    @Option(names = "--format", paramLabel = "FORMAT", description = "parquet, json, csv or orc, for every input "
-            + "(default: from the file extension, else parquet).")
-    String format;
 
     @Option(names = "--baseline-format", paramLabel = "FORMAT", description = "Format of --baseline (default: "
             + "--format).")
@@ -73,10 +81,6 @@ public final class CompareCommand implements Callable<Integer> {
             + "--format).")
     String candidateFormat;
 
-    @Option(names = "--logits-col", paramLabel = "COL", defaultValue = "logits", description = "Logits column of "
-            + "both sides (default: ${DEFAULT-VALUE}).")
-    String logitsColumn;
-
     @Option(names = "--baseline-logits-col", paramLabel = "COL", description = "The baseline's logits column "
             + "(default: --logits-col).")
     String baselineLogitsColumn;
@@ -84,34 +88,6 @@ public final class CompareCommand implements Callable<Integer> {
     @Option(names = "--candidate-logits-col", paramLabel = "COL", description = "The candidate's logits column "
             + "(default: --logits-col).")
     String candidateLogitsColumn;
-
-    @Option(names = "--logits-encoding", paramLabel = "ENC", description = "For binary logits columns: fp16, bf16 "
-            + "or fp32 (default: none).")
-    String logitsEncoding;
-
-    @Option(names = "--target-col", paramLabel = "COL", defaultValue = "target", description = "Target column, "
-            + "on both sides (default: ${DEFAULT-VALUE}).")
-    String targetColumn;
-
-    @Option(names = "--weight", paramLabel = "W", split = ",", description = "Class weights w0,w1,... (default: "
-            + "none).")
-    List<Double> weight;
-
-    @Option(names = "--ignore-index", paramLabel = "N", defaultValue = "-100", description = "Target value whose "
-            + "rows are ignored (default: ${DEFAULT-VALUE}).")
-    long ignoreIndex;
-
-    @Option(names = "--label-smoothing", paramLabel = "EPS", defaultValue = "0.0", description = "Label smoothing "
-            + "in [0, 1] (default: ${DEFAULT-VALUE}).")
-    double labelSmoothing;
-
-    @Option(names = "--input-kind", paramLabel = "KIND", description = "logits, log-probs or probabilities "
-            + "(default: logits).")
-    String inputKind;
-
-    @Option(names = "--classes", paramLabel = "C", description = "Number of classes (default: the --weight length, "
-            + "else the first row's length).")
-    Integer classes;
 
     @Option(names = "--group-by", paramLabel = "COL", split = ",", description = "Columns (of the baseline) whose "
             + "groups get their own comparison (default: none).")
@@ -135,71 +111,62 @@ public final class CompareCommand implements Callable<Integer> {
             + "${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--partitions", paramLabel = "N", defaultValue = "0", description = "Repartition each input into"
-            + " N partitions first (default: 0, keep the input's).")
-    int partitions;
-
-    @Option(names = "--output", paramLabel = "DIR", description = "Output folder for comparison.json; written "
-            + "atomically (default: none, print only).")
-    String output;
-
-    @Option(names = "--overwrite", defaultValue = "false", description = "Replace an earlier xent output folder "
-            + "(default: ${DEFAULT-VALUE}).")
-    boolean overwrite;
-
     @Option(names = "--report", defaultValue = "false", description = "Also write DIR/report.html: the figures, "
             + "the difference with its interval per group, the histogram of per-row differences and baseline against "
             + "candidate loss as a binned 2-D histogram (default: ${DEFAULT-VALUE}).")
     boolean report;
 
-    @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: local[*]).")
-    String master;
-
-    @Option(names = "--conf", paramLabel = "KEY=VALUE", split = ",", description = "Spark setting, repeatable.")
-    Map<String, String> sparkConf = new LinkedHashMap<>();
-
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         OutputFolder folder = null;
         long started = System.nanoTime();
         try {
-            CrossEntropyOptions options = options();
+            CrossEntropyOptions options = loss.options();
+            if (options.reduction() != Reduction.MEAN) {
+                throw new UsageException("--reduction: compare gives each side's mean and sum; got '"
+                        + loss.reduction + "'");
+            }
+            for (String[] unused : new String[][] {{"--bytes-col", in.bytesColumn}, {"--words-col", in.wordsColumn}}) {
+                if (unused[1] != null) {
+                    throw new UsageException(unused[0] + ": compare does not take language-model rows yet");
+                }
+            }
+            if (!in.idColumns().isEmpty()) {
+                throw new UsageException("--id-cols: compare identifies rows by --join-on");
+            }
             boolean two = checkForm();
             boolean dropUnmatched = policy("--on-unmatched", onUnmatched, "fail", "drop");
             boolean quarantine = policy("--on-invalid", onInvalid, "fail", "quarantine");
             if (bootstrap < 0) {
                 throw new UsageException("--bootstrap: expected 0 or more replicates but got " + bootstrap);
             }
-            if (partitions < 0) {
-                throw new UsageException("--partitions: expected 0 or more but got " + partitions);
+            int partitions = in.partitions();
+            LogitsEncoding encoding = in.encoding();
+            if (report) {
+                out.require("--report writes DIR/report.html");
             }
-            LogitsEncoding encoding = encoding();
-            if (report && output == null) {
-                throw new UsageException("--report writes DIR/report.html: give --output DIR");
+            Map<String, String> sparkConf = sparkOptions.sparkConf();
+            folder = out.claim(two ? baselinePath : in.input, sparkConf);
+            if (two && folder != null) {
+                OutputGuard.check(out.path(), candidatePath, OutputFolder.hadoop(sparkConf));
             }
-            if (output != null) {
-                folder = OutputFolder.claim(output, two ? baselinePath : input, overwrite, OutputFolder.hadoop(sparkConf));
-                if (two) {
-                    OutputGuard.check(output, candidatePath, OutputFolder.hadoop(sparkConf));
-                }
-            }
-            SparkSession spark = session();
+            SparkSession spark = sparkOptions.session("xent compare");
             Comparison comparison;
             if (two) {
                 Dataset<Row> b = read(spark, "--baseline", baselinePath, baselineFormat);
                 Dataset<Row> c = read(spark, "--candidate", candidatePath, candidateFormat);
-                comparison = Comparison.of(b, c, list(joinOn));
+                comparison = Comparison.of(b, c, InputOptions.list(joinOn));
             } else {
-                comparison = Comparison.of(read(spark, "--input", input, format), list(joinOn));
+                comparison = Comparison.of(read(spark, "--input", in.input, in.format), InputOptions.list(joinOn));
             }
             ComparisonResult result = comparison
-                    .baselineLogitsColumn(baselineLogitsColumn != null ? baselineLogitsColumn : logitsColumn)
-                    .candidateLogitsColumn(candidateLogitsColumn != null ? candidateLogitsColumn : logitsColumn)
-                    .targetColumn(targetColumn)
+                    .baselineLogitsColumn(baselineLogitsColumn != null ? baselineLogitsColumn : in.logitsColumn)
+                    .candidateLogitsColumn(candidateLogitsColumn != null ? candidateLogitsColumn : in.logitsColumn)
+                    .targetColumn(in.targetColumn)
                     .options(options)
-                    .groupBy(list(groupBy))
+                    .groupBy(InputOptions.list(groupBy))
                     .partitions(partitions)
                     .logitsEncoding(encoding)
                     .bootstrap(bootstrap > 0 ? new PoissonBootstrap(bootstrap, seed) : null)
@@ -216,8 +183,8 @@ public final class CompareCommand implements Callable<Integer> {
                 return ExitCode.JOB_FAILED;
             }
             String text = SummaryJson.text(ComparisonJson.of(result, optionInfo(options), inputInfo(two)));
-            out.print(text);
-            out.flush();
+            stdout.print(text);
+            stdout.flush();
             if (folder != null) {
                 folder.writeText("comparison.json", text);
                 if (report) {
@@ -234,7 +201,7 @@ public final class CompareCommand implements Callable<Integer> {
             err.println("xent: " + e.getMessage());
             return ExitCode.BAD_INPUT;
         } catch (Exception e) { // Spark throws checked exceptions undeclared
-            err.println("xent: comparison failed, nothing written: " + EvaluateCommand.firstLine(e));
+            err.println("xent: comparison failed, nothing written: " + InputOptions.firstLine(e));
             return ExitCode.JOB_FAILED;
         } finally {
             if (folder != null) {
@@ -246,7 +213,7 @@ public final class CompareCommand implements Callable<Integer> {
     /** True for the two-dataset form; checks that exactly one form is given. */
     private boolean checkForm() {
         boolean two = baselinePath != null || candidatePath != null;
-        if (two && input != null) {
+        if (two && in.input != null) {
             throw new UsageException("--input: give either --input (one dataset with both models' outputs) or "
                     + "--baseline and --candidate, not both");
         }
@@ -255,13 +222,13 @@ public final class CompareCommand implements Callable<Integer> {
                 throw new UsageException((baselinePath == null ? "--baseline" : "--candidate")
                         + ": required with " + (baselinePath == null ? "--candidate" : "--baseline"));
             }
-            if (list(joinOn).isEmpty()) {
+            if (InputOptions.list(joinOn).isEmpty()) {
                 throw new UsageException("--join-on: required with --baseline and --candidate; give the key "
                         + "column(s) that pair their rows");
             }
             return true;
         }
-        if (input == null) {
+        if (in.input == null) {
             throw new UsageException("--baseline and --candidate (or --input): required; give the two models' outputs");
         }
         if (baselineLogitsColumn == null || candidateLogitsColumn == null) {
@@ -295,48 +262,6 @@ public final class CompareCommand implements Callable<Integer> {
         return s.toString();
     }
 
-    private CrossEntropyOptions options() {
-        CrossEntropyOptions.Builder b = CrossEntropyOptions.builder().ignoreIndex(ignoreIndex);
-        if (inputKind != null) {
-            try {
-                b.inputKind(InputKind.parse(inputKind));
-            } catch (IllegalArgumentException e) {
-                throw new UsageException("--input-kind: expected logits, log-probs or probabilities but got '"
-                        + inputKind + "'");
-            }
-        }
-        if (weight != null && !weight.isEmpty()) {
-            b.weight(weight.stream().mapToDouble(Double::doubleValue).toArray());
-        }
-        if (classes != null) {
-            if (classes < 1) {
-                throw new UsageException("--classes: expected at least 1 but got " + classes);
-            }
-            b.classes(classes);
-        }
-        try {
-            b.labelSmoothing(labelSmoothing);
-            return b.build();
-        } catch (IllegalArgumentException e) {
-            String option = e.getMessage().startsWith("label_smoothing") ? "--label-smoothing" : "--weight";
-            throw new UsageException(option + ": " + e.getMessage());
-        }
-    }
-
-    private LogitsEncoding encoding() {
-        try {
-            return logitsEncoding == null ? null : LogitsEncoding.parse(logitsEncoding);
-        } catch (IllegalArgumentException e) {
-            throw new UsageException("--logits-encoding: expected fp16, bf16 or fp32 but got '" + logitsEncoding + "'");
-        }
-    }
-
-    private SparkSession session() {
-        SparkSession.Builder b = SparkSession.builder().appName("xent compare");
-        SparkSettings.of(master, System.getProperty("spark.master"), sparkConf).forEach(b::config);
-        return b.getOrCreate();
-    }
-
     private Dataset<Row> read(SparkSession spark, String option, String path, String sideFormat) {
         try {
             Path p = new Path(path);
@@ -348,12 +273,12 @@ public final class CompareCommand implements Callable<Integer> {
         } catch (IOException | IllegalArgumentException e) {
             throw new UsageException(option + ": cannot read " + path + ": " + e.getMessage());
         }
-        InputFormat f = InputFormat.of(sideFormat != null ? sideFormat : format, path);
+        InputFormat f = InputFormat.of(sideFormat != null ? sideFormat : in.format, path);
         try {
             return f.reader(spark).load(path);
         } catch (Exception e) { // Spark's AnalysisException is checked, thrown undeclared
             throw new UsageException(option + ": cannot read " + path + " as " + f.sparkName() + ": "
-                    + EvaluateCommand.readFailure(e));
+                    + InputOptions.readFailure(e));
         }
     }
 
@@ -363,13 +288,13 @@ public final class CompareCommand implements Callable<Integer> {
             info.put("baseline", baselinePath);
             info.put("candidate", candidatePath);
         } else {
-            info.put("input", input);
+            info.put("input", in.input);
         }
-        info.put("join_on", list(joinOn));
-        info.put("baseline_logits_col", baselineLogitsColumn != null ? baselineLogitsColumn : logitsColumn);
-        info.put("candidate_logits_col", candidateLogitsColumn != null ? candidateLogitsColumn : logitsColumn);
-        info.put("target_col", targetColumn);
-        info.put("group_by", list(groupBy));
+        info.put("join_on", InputOptions.list(joinOn));
+        info.put("baseline_logits_col", baselineLogitsColumn != null ? baselineLogitsColumn : in.logitsColumn);
+        info.put("candidate_logits_col", candidateLogitsColumn != null ? candidateLogitsColumn : in.logitsColumn);
+        info.put("target_col", in.targetColumn);
+        info.put("group_by", InputOptions.list(groupBy));
         return info;
     }
 
@@ -388,18 +313,6 @@ public final class CompareCommand implements Callable<Integer> {
         List<Double> out = new ArrayList<>();
         for (double x : v) {
             out.add(x);
-        }
-        return out;
-    }
-
-    private static List<String> list(List<String> values) {
-        List<String> out = new ArrayList<>();
-        if (values != null) {
-            for (String v : values) {
-                if (!v.isBlank()) {
-                    out.add(v.trim());
-                }
-            }
         }
         return out;
     }

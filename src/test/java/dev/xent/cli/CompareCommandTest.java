@@ -115,6 +115,16 @@ class CompareCommandTest {
     }
 
     @Test
+    void aConfigFileGivesTheOptionsDefaults() throws Exception {
+        Path config = tmp.resolve("compare.properties");
+        Files.writeString(config, "on-unmatched=drop\non-invalid=quarantine\n");
+        CliRun run = CliRun.of(args("--config", config.toString()).toArray(new String[0]));
+        assertEquals(ExitCode.OK, run.exitCode, run.toString());
+        assertEquals(golden.get("expected").get("total").get("rows").asLong(),
+                new ObjectMapper().readTree(run.out).get("rows_compared").asLong());
+    }
+
+    @Test
     void oneDatasetFormComparesTwoColumns() throws Exception {
         Path both = tmp.resolve("both.parquet");
         SharedSpark.get().read().parquet(baseline.toString()).dropDuplicates("id")
