@@ -1,0 +1,75 @@
+package dev.xent.bench;
+
+import dev.xent.core.CrossEntropyOptions;
+import dev.xent.spark.Comparison;
+import dev.xent.spark.Evaluation;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * {@code xent compare} of two Parquet datasets beside evaluating both (issue 14's speed goal: at most 1.3×), on
+ * {@code local[2]}: for each {@code C:N:files}, a baseline and a candidate data set of N rows of C float logits
+ * (made once by {@link ParquetBench#make}, the candidate in its own folder), then {@code runs} rounds, each timing
+ * both contenders one after the other (so the machine's load falls on both alike) after one untimed round. Prints
+ * TSV lines (contender, N, C, elements/s over both datasets, median seconds, group {@code compare}, peak heap) and
+ * the ratio of the medians on standard error and as a last TSV line.
+ *
+ * <p>Usage: {@code CompareBench dataDir runs C:N:files ...}.
+ */
+public final class CompareBench {
+    private CompareBench() {
+    }
+
+    public static void main(String[] args) {
+        Path dataDir = Path.of(args[0]);
+        int runs = Integer.parseInt(args[1]);
+        SparkSession spark = SparkSession.builder().master("local[2]").appName("xent-bench-compare")
+                .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
+                .config("spark.driver.bindAddress", "127.0.0.1").getOrCreate();
+        spark.sparkContext().setLogLevel("WARN");
+        for (int i = 2; i < args.length; i++) {
+            String[] spec = args[i].split(":");
+            int classes = Integer.parseInt(spec[0]);
+            long n = Long.parseLong(spec[1]);
+            int files = Integer.parseInt(spec[2]);
+            Path baseline = ParquetBench.make(spark, dataDir, classes, n, files);
+            Path candidate = ParquetBench.make(spark, dataDir.resolve("candidate"), classes, n, files);
+            Dataset<Row> b = spark.read().parquet(baseline.toString());
+            Dataset<Row> c = spark.read().parquet(candidate.toString());
+            CrossEntropyOptions options = CrossEntropyOptions.builder().classes(classes).build();
+            double[] evaluate = new double[runs];
+            double[] compare = new double[runs];
+            for (int r = -1; r < runs; r++) {
+                long start = System.nanoTime();
+                double both = Evaluation.of(b).options(options).run().total().mean()
+                        + Evaluation.of(c).options(options).run().total().mean();
+                long middle = System.nanoTime();
+                double difference = Comparison.of(b, c, List.of("id")).options(options).run().total().difference();
+                long end = System.nanoTime();
+                if (r >= 0) {
+                    evaluate[r] = (middle - start) * 1e-9;
+                    compare[r] = (end - middle) * 1e-9;
+                } else {
+                    System.err.printf(Locale.ROOT, "compare N=%d C=%d: means summed %.12g, difference %.12g%n", n,
+                            classes, both, difference);
+                }
+            }
+            double e = BenchTable.median(evaluate);
+            double k = BenchTable.median(compare);
+            System.out.printf(Locale.ROOT, "xent evaluate, both datasets\t%d\t%d\t%.6g\t%.6g\tcompare\t%d%n", n, classes,
+                    2.0 * n * classes / e, e, PeakHeap.bytes());
+            System.out.printf(Locale.ROOT, "xent compare\t%d\t%d\t%.6g\t%.6g\tcompare\t%d%n", n, classes,
+                    2.0 * n * classes / k, k, PeakHeap.bytes());
+            System.out.printf(Locale.ROOT, "ratio compare / evaluate both\t%d\t%d\t%.4f\t\tcompare\t%n", n, classes,
+                    k / e);
+            System.err.printf(Locale.ROOT, "compare N=%d C=%d: median %.3f s, evaluating both %.3f s, ratio %.3f "
+                    + "(%d runs)%n", n, classes, k, e, k / e, runs);
+            System.out.flush();
+        }
+        spark.stop();
+    }
+}
