@@ -120,10 +120,51 @@ def make_case(name, seed, classes, n, weight, ignore_index, label_smoothing, gro
             "label_smoothing": label_smoothing, "baseline": baseline, "candidate": candidate, "expected": expected}
 
 
+def make_sequence_case(name, seed, classes, n):
+    """Language-model rows: each row a sequence of tokens; the sequence is the unit. A side's loss of a sequence is
+    the sum of its token losses, its weight the number of scored tokens, so the means are token-level means."""
+    g = torch.Generator().manual_seed(seed)
+    baseline, candidate, lb, lc, w, all_b, all_c, all_t = [], [], [], [], [], [], [], []
+    for i in range(n):
+        length = int(torch.randint(2, 9, (1,), generator=g))
+        t = torch.randint(0, classes, (length,), generator=g)
+        if i % 4 == 0:
+            t[0] = -100
+        xb = torch.randn(length, classes, generator=g, dtype=torch.float64) * 2
+        xc = xb + torch.randn(length, classes, generator=g, dtype=torch.float64) * 0.7
+        baseline.append({"id": i, "target": t.tolist(), "logits": xb.tolist()})
+        candidate.append({"id": i, "target": t.tolist(), "logits": xc.tolist()})
+        lb.append(math.fsum(F.cross_entropy(xb, t, reduction="none").tolist()))
+        lc.append(math.fsum(F.cross_entropy(xc, t, reduction="none").tolist()))
+        w.append(float((t != -100).sum()))
+        all_b.append(xb); all_c.append(xc); all_t.append(t)
+    xb, xc, t = torch.cat(all_b), torch.cat(all_c), torch.cat(all_t)
+    mean_b = F.cross_entropy(xb, t).item()
+    mean_c = F.cross_entropy(xc, t).item()
+    d = np.array(lc) - np.array(lb)
+    diff = mean_c - mean_b
+    sw = math.fsum(w)
+    se = math.sqrt(n / (n - 1) * math.fsum((d - diff * np.array(w)) ** 2)) / sw
+    total = {"rows": n, "weight_sum": sw, "baseline_mean": mean_b, "candidate_mean": mean_c,
+             "baseline_sum": F.cross_entropy(xb, t, reduction="sum").item(),
+             "candidate_sum": F.cross_entropy(xc, t, reduction="sum").item(),
+             "difference": diff, "standard_error": se, "ci95": [diff - Z975 * se, diff + Z975 * se], "z": diff / se,
+             "p_value": math.erfc(abs(diff / se) / math.sqrt(2)),
+             "wins": int(np.sum(np.array(lc) < np.array(lb))), "ties": int(np.sum(np.array(lc) == np.array(lb))),
+             "losses": int(np.sum(np.array(lc) > np.array(lb))),
+             "baseline_perplexity": math.exp(mean_b), "candidate_perplexity": math.exp(mean_c)}
+    counts = {"only_in_baseline": 0, "only_in_candidate": 0, "duplicate_keys_baseline": 0,
+              "duplicate_keys_candidate": 0, "ignored": 0, "rejected": 0}
+    return {"name": name, "classes": classes, "weight": None, "ignore_index": -100, "label_smoothing": 0.0,
+            "sequences": True, "baseline": baseline, "candidate": candidate,
+            "expected": {"total": total, "counts": counts}}
+
+
 def compute():
     cases = [
         make_case("weights-smoothing-groups", 14, 5, 150, [1.0, 2.0, 0.5, 1.5, 0.25], -100, 0.1, True),
         make_case("ignore-index-class", 15, 7, 120, None, 3, 0.0, False),
+        make_sequence_case("sequences", 16, 6, 40),
     ]
     return json.dumps(cases, indent=None, sort_keys=True) + "\n"
 

@@ -130,7 +130,7 @@ public final class CompareCommand implements Callable<Integer> {
             }
             for (String[] unused : new String[][] {{"--bytes-col", in.bytesColumn}, {"--words-col", in.wordsColumn}}) {
                 if (unused[1] != null) {
-                    throw new UsageException(unused[0] + ": compare does not take language-model rows yet");
+                    throw new UsageException(unused[0] + ": compare does not give bits per byte or word yet");
                 }
             }
             if (!in.idColumns().isEmpty()) {

@@ -17,6 +17,7 @@ public final class ComparisonResult {
     private final List<Group> groups;
     private final Map<String, Long> counts;
     private final Map<String, List<String>> examples;
+    private final boolean sequences;
 
     /**
      * @param counts   {@code only_in_baseline}, {@code only_in_candidate}, {@code duplicate_keys_baseline},
@@ -25,10 +26,26 @@ public final class ComparisonResult {
      */
     public ComparisonResult(PairedComparison total, List<Group> groups, Map<String, Long> counts,
             Map<String, List<String>> examples) {
+        this(total, groups, counts, examples, false);
+    }
+
+    /**
+     * @param sequences the rows are language-model sequences: each compared row is a sequence (the unit of the
+     *                  standard error and the bootstrap), its loss the sum of its token losses and its weight the
+     *                  sum of its scored tokens' weights, so the means are token-level means
+     */
+    public ComparisonResult(PairedComparison total, List<Group> groups, Map<String, Long> counts,
+            Map<String, List<String>> examples, boolean sequences) {
+        this.sequences = sequences;
         this.total = total;
         this.groups = Collections.unmodifiableList(new ArrayList<>(groups));
         this.counts = Collections.unmodifiableMap(new LinkedHashMap<>(counts));
         this.examples = Collections.unmodifiableMap(new LinkedHashMap<>(examples));
+    }
+
+    /** True when each compared row is a language-model sequence. */
+    public boolean sequences() {
+        return sequences;
     }
 
     public PairedComparison total() {

@@ -12,7 +12,8 @@ import java.util.Map;
  * side's mean and sum over the compared rows, {@code difference} (candidate mean - baseline mean), its paired
  * {@code standard_error}, {@code ci95}, {@code z}, two-sided {@code p_value}, {@code wins}/{@code ties}/
  * {@code losses} (rows where the candidate's loss is lower/equal/higher), {@code rows_compared},
- * {@code weight_sum}, and with a bootstrap its replicates, seed and percentile {@code ci95}; then the rows not
+ * {@code weight_sum} (for language-model rows, {@code unit} is {@code sequence}: rows are sequences, the means are
+ * token-level means, and each side also has its {@code perplexity}, {@code exp(mean)}), and with a bootstrap its replicates, seed and percentile {@code ci95}; then the rows not
  * compared ({@code unmatched}: keys on one side only, duplicated keys; {@code ignored}; {@code rejected}, with
  * the first few keys of each). Non-finite values are strings ({@code "NaN"}, {@code "Infinity"}), as in
  * {@code summary.json}.
@@ -28,7 +29,8 @@ public final class ComparisonJson {
         ObjectNode root = NODES.objectNode();
         root.set("inputs", SummaryJson.toNode(inputs));
         root.set("options", SummaryJson.toNode(options));
-        putFigures(root, result.total());
+        root.put("unit", result.sequences() ? "sequence" : "row");
+        putFigures(root, result.total(), result.sequences());
         ObjectNode unmatched = root.putObject("unmatched");
         for (String name : new String[] {"only_in_baseline", "only_in_candidate", "duplicate_keys_baseline",
             "duplicate_keys_candidate"}) {
@@ -47,19 +49,23 @@ public final class ComparisonJson {
             for (ComparisonResult.Group g : result.groups()) {
                 ObjectNode node = groups.addObject();
                 node.set("key", SummaryJson.toNode(g.key()));
-                putFigures(node, g.comparison());
+                putFigures(node, g.comparison(), result.sequences());
             }
         }
         return root;
     }
 
-    private static void putFigures(ObjectNode node, PairedComparison p) {
+    private static void putFigures(ObjectNode node, PairedComparison p, boolean sequences) {
         ObjectNode baseline = node.putObject("baseline");
         baseline.set("mean", SummaryJson.number(p.baselineMean()));
         baseline.set("sum", SummaryJson.number(p.baselineSum()));
         ObjectNode candidate = node.putObject("candidate");
         candidate.set("mean", SummaryJson.number(p.candidateMean()));
         candidate.set("sum", SummaryJson.number(p.candidateSum()));
+        if (sequences) {
+            baseline.set("perplexity", SummaryJson.number(Math.exp(p.baselineMean())));
+            candidate.set("perplexity", SummaryJson.number(Math.exp(p.candidateMean())));
+        }
         node.set("difference", SummaryJson.number(p.difference()));
         node.set("standard_error", SummaryJson.number(p.standardError()));
         node.set("ci95", pair(p.ci95()));

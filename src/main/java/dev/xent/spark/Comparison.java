@@ -55,6 +55,7 @@ public final class Comparison {
     private int partitions;
     private LogitsEncoding encoding;
     private PoissonBootstrap bootstrap;
+    private boolean sequences;
 
     private Comparison(Dataset<Row> baseline, Dataset<Row> candidate, List<String> joinOn) {
         this.baseline = Objects.requireNonNull(baseline, "baseline");
@@ -190,7 +191,7 @@ public final class Comparison {
             counts.put(PairedScan.COUNTS[i], all.counts[i]);
             examples.put(PairedScan.COUNTS[i], new ArrayList<>(all.examples.get(i)));
         }
-        return new ComparisonResult(total, groups, counts, examples);
+        return new ComparisonResult(total, groups, counts, examples, sequences);
     }
 
     /** One side's per-row losses: the kept columns (keys, then groups), {@code __t, __w, __i}, then per model {@code __lM, __rM}. */
@@ -206,11 +207,12 @@ public final class Comparison {
         int classes = options.knownClasses();
         for (String logits : logitsColumns) {
             InputColumns columns = InputColumns.resolve(input.schema(), logits, targetColumn, encoding);
-            if (columns.isSequence()) {
-                throw new InputSchemaException("compare takes one row of logits per row; column '" + logits
-                        + "' holds language-model sequences, which compare does not take yet");
+            if (!sides.isEmpty() && sides.get(0).isSequence() != columns.isSequence()) {
+                throw new InputSchemaException("column '" + logits + "' and column '" + sides.get(0).logitsName()
+                        + "' must both hold one row of logits, or both language-model sequences");
             }
             sides.add(columns);
+            sequences = columns.isSequence();
             if (classes == 0) {
                 classes = Evaluation.of(input).logitsColumn(logits).targetColumn(targetColumn).options(options)
                         .logitsEncoding(encoding).firstRowClasses(columns);
@@ -230,7 +232,8 @@ public final class Comparison {
             schema = schema.add(fields[i]);
         }
         DataType targetType = fields[kept.size()].dataType();
-        boolean probabilities = sides.get(0).targets() == LossState.Targets.PROBABILITIES;
+        boolean probabilities = sides.get(0).targets() == LossState.Targets.PROBABILITIES
+                && !sides.get(0).isSequence();
         schema = schema.add("__t", targetType, true).add("__w", DataTypes.DoubleType, false)
                 .add("__i", DataTypes.BooleanType, false);
         PartitionLosses[] models = new PartitionLosses[sides.size()];
@@ -241,7 +244,8 @@ public final class Comparison {
             schema = schema.add("__l" + m, DataTypes.DoubleType, true).add("__r" + m, DataTypes.StringType, true);
         }
         JavaRDD<Row> losses = rows.queryExecution().toRdd().toJavaRDD()
-                .mapPartitions(new SideLosses(keptTypes, targetType, models, options, probabilities));
+                .mapPartitions(new SideLosses(keptTypes, targetType, models, options, probabilities,
+                        sides.get(0).isSequence()));
         return input.sparkSession().createDataFrame(losses, schema);
     }
 

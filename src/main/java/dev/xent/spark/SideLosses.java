@@ -28,9 +28,12 @@ final class SideLosses implements FlatMapFunction<Iterator<InternalRow>, Row> {
     private final PartitionLosses[] models;
     private final CrossEntropyOptions options;
     private final boolean probabilityTargets;
+    private final boolean sequences;
 
+    /** {@code sequences}: language-model rows, each a sequence of tokens (see {@link #sequence}). */
     SideLosses(DataType[] keptTypes, DataType targetType, PartitionLosses[] models, CrossEntropyOptions options,
-            boolean probabilityTargets) {
+            boolean probabilityTargets, boolean sequences) {
+        this.sequences = sequences;
         this.keptTypes = keptTypes.clone();
         this.targetType = targetType;
         this.models = models.clone();
@@ -62,6 +65,9 @@ final class SideLosses implements FlatMapFunction<Iterator<InternalRow>, Row> {
                 }
                 boolean nullTarget = row.isNullAt(target);
                 fields[k] = nullTarget ? null : targetToExternal.apply(row.get(target, targetType));
+                if (sequences) {
+                    return sequence(row, fields, k, target, nullTarget);
+                }
                 boolean ignored = !probabilityTargets && !nullTarget && row.getLong(target) == options.ignoreIndex();
                 boolean anyValid = false;
                 for (int m = 0; m < models.length; m++) {
@@ -81,5 +87,47 @@ final class SideLosses implements FlatMapFunction<Iterator<InternalRow>, Row> {
                 return RowFactory.create(fields);
             }
         };
+    }
+
+    /**
+     * A language-model row, the unit of the comparison: each model's loss is the sum of its token losses (exact,
+     * correctly rounded), the weight the sum of the scored tokens' class weights (their count without weights), so
+     * the paired ratio is the token-level mean and its standard error treats the sequence, not the token, as the
+     * independent unit. A sequence whose every token is ignored is ignored.
+     */
+    private Row sequence(InternalRow row, Object[] fields, int k, int target, boolean nullTarget) {
+        double weight = 0.0;
+        boolean anyScored = false;
+        if (!nullTarget) {
+            org.apache.spark.sql.catalyst.util.ArrayData targets = row.getArray(target);
+            for (int t = 0; t < targets.numElements(); t++) {
+                if (!targets.isNullAt(t) && targets.getLong(t) != options.ignoreIndex()) {
+                    anyScored = true;
+                }
+            }
+            dev.xent.core.ExactSum weights = new dev.xent.core.ExactSum();
+            for (int t = 0; t < targets.numElements(); t++) {
+                long y = targets.isNullAt(t) ? options.ignoreIndex() : targets.getLong(t);
+                if (y != options.ignoreIndex() && y >= 0) {
+                    weights.add(options.hasWeight() && y < options.weight().length ? options.weightOf((int) y) : 1.0);
+                }
+            }
+            weight = weights.value();
+        }
+        for (int m = 0; m < models.length; m++) {
+            try {
+                double[] losses = (double[]) models[m].loss(row, target + 1 + m, target);
+                dev.xent.core.ExactSum sum = new dev.xent.core.ExactSum();
+                for (double l : losses) {
+                    sum.add(l);
+                }
+                fields[k + 3 + 2 * m] = sum.value();
+            } catch (InvalidRowException e) {
+                fields[k + 4 + 2 * m] = e.getMessage();
+            }
+        }
+        fields[k + 1] = weight;
+        fields[k + 2] = !anyScored;
+        return RowFactory.create(fields);
     }
 }

@@ -63,6 +63,26 @@ class ComparisonTest {
         return SharedSpark.get().createDataFrame(out, schema);
     }
 
+    /** Language-model rows: {@code array<array<double>>} logits, {@code array<bigint>} targets. */
+    static Dataset<Row> sequenceFrame(JsonNode rows) {
+        StructType schema = new StructType().add("id", DataTypes.LongType)
+                .add("target", DataTypes.createArrayType(DataTypes.LongType))
+                .add("logits", DataTypes.createArrayType(DataTypes.createArrayType(DataTypes.DoubleType)));
+        List<Row> out = new ArrayList<>();
+        for (JsonNode r : rows) {
+            List<Long> targets = new ArrayList<>();
+            r.get("target").forEach(v -> targets.add(v.asLong()));
+            List<List<Double>> tokens = new ArrayList<>();
+            for (JsonNode token : r.get("logits")) {
+                List<Double> logits = new ArrayList<>();
+                token.forEach(v -> logits.add(v.asDouble()));
+                tokens.add(logits);
+            }
+            out.add(RowFactory.create(r.get("id").asLong(), targets, tokens));
+        }
+        return SharedSpark.get().createDataFrame(out, schema);
+    }
+
     static CrossEntropyOptions options(JsonNode c) {
         CrossEntropyOptions.Builder b = CrossEntropyOptions.builder().ignoreIndex(c.get("ignore_index").asLong())
                 .labelSmoothing(c.get("label_smoothing").asDouble());
@@ -78,6 +98,10 @@ class ComparisonTest {
 
     static Comparison comparison(JsonNode c, int partitions, PoissonBootstrap bootstrap) {
         boolean groups = c.get("expected").has("groups");
+        if (c.has("sequences")) {
+            return Comparison.of(sequenceFrame(c.get("baseline")), sequenceFrame(c.get("candidate")), List.of("id"))
+                    .options(options(c)).partitions(partitions).bootstrap(bootstrap);
+        }
         return Comparison.of(frame(c.get("baseline"), groups), frame(c.get("candidate"), false), List.of("id"))
                 .options(options(c)).groupBy(groups ? List.of("group") : List.of()).partitions(partitions)
                 .bootstrap(bootstrap);
@@ -101,9 +125,17 @@ class ComparisonTest {
                         check("group " + g, eg, one.groups().get(g).comparison());
                     }
                 }
-                assertTrue(one.examples("rejected").get(0).startsWith("id=40: targets differ: baseline "),
-                        one.examples("rejected").toString());
-                assertEquals(List.of("id=0", "id=1", "id=2", "id=3"), one.examples("only_in_baseline"));
+                if (c.has("sequences")) {
+                    assertTrue(one.sequences());
+                    close("baseline perplexity", expected.get("total").get("baseline_perplexity").asDouble(),
+                            Math.exp(one.total().baselineMean()), 1e-12);
+                    close("candidate perplexity", expected.get("total").get("candidate_perplexity").asDouble(),
+                            Math.exp(one.total().candidateMean()), 1e-12);
+                } else {
+                    assertTrue(one.examples("rejected").get(0).startsWith("id=40: targets differ: baseline "),
+                            one.examples("rejected").toString());
+                    assertEquals(List.of("id=0", "id=1", "id=2", "id=3"), one.examples("only_in_baseline"));
+                }
                 for (int partitions : new int[] {7, 64}) {
                     ComparisonResult other = comparison(c, partitions, null).run();
                     assertArrayEquals(one.total().toBytes(), other.total().toBytes(), partitions + " partitions");
