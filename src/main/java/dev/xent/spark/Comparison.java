@@ -142,8 +142,13 @@ public final class Comparison {
                     col("__l1").as("cl"), col("__r1").as("cr")));
             return s.select(out.toArray(new Column[0]));
         }
-        Dataset<Row> b = perKey(scored(baseline, List.of(baselineLogitsColumn), true), "b", true);
-        Dataset<Row> c = perKey(scored(candidate, List.of(candidateLogitsColumn), false), "c", false);
+        Dataset<Row> bScored = scored(baseline, List.of(baselineLogitsColumn), true);
+        Dataset<Row> cScored = scored(candidate, List.of(candidateLogitsColumn), false);
+        // As many shuffle partitions as the larger side has partitions (not spark.sql.shuffle.partitions, 200 by
+        // default, whose tasks cost more than the few bytes per row that cross): both sides hashed alike on the key.
+        int shuffle = Math.max(1, Math.max(bScored.rdd().getNumPartitions(), cScored.rdd().getNumPartitions()));
+        Dataset<Row> b = perKey(bScored.repartition(shuffle, keyColumns()), "b", true);
+        Dataset<Row> c = perKey(cScored.repartition(shuffle, keyColumns()), "c", false);
         Column on = null;
         for (int i = 0; i < joinOn.size(); i++) {
             Column eq = col("b_k" + i).equalTo(col("c_k" + i));
@@ -247,6 +252,10 @@ public final class Comparison {
                 .mapPartitions(new SideLosses(keptTypes, targetType, models, options, probabilities,
                         sides.get(0).isSequence()));
         return input.sparkSession().createDataFrame(losses, schema);
+    }
+
+    private Column[] keyColumns() {
+        return joinOn.stream().map(k -> col(InputColumns.quote(k))).toArray(Column[]::new);
     }
 
     /** One row per key: the key ({@code P_kI}), its row count {@code P_n}, and the first row's values. */
