@@ -15,7 +15,7 @@ import java.util.Map;
  * whose confidence is NaN goes to the first bin with a NaN confidence, making that bin's mean confidence and the
  * ECE NaN. No rows: an ECE of NaN, and every bin's accuracy and mean confidence NaN.
  */
-public final class CalibrationBins implements Figure {
+public final class CalibrationBins extends FigureBase<CalibrationBins> {
     private static final long serialVersionUID = 1L;
     static final String ID = "calibration";
 
@@ -28,19 +28,10 @@ public final class CalibrationBins implements Figure {
     private final FixedPointSum[] binConfidence = new FixedPointSum[BINS];
 
     public CalibrationBins() {
+        super(ID, "metrics", Rows.CLASS_INDEX);
         for (int b = 0; b < BINS; b++) {
             binConfidence[b] = new FixedPointSum();
         }
-    }
-
-    @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
-    public boolean appliesTo(LossState.Targets targets, boolean sequences) {
-        return targets == LossState.Targets.CLASS_INDEX && !sequences;
     }
 
     @Override
@@ -49,10 +40,7 @@ public final class CalibrationBins implements Figure {
     }
 
     @Override
-    public void add(ScoredRow row) {
-        if (row.sequence() != null) {
-            return;
-        }
+    void addRow(ScoredRow row) {
         int argmax = row.argmax();
         boolean hit = argmax == row.target();
         double confidence = Math.exp(row.logProbabilities()[argmax]);
@@ -64,8 +52,7 @@ public final class CalibrationBins implements Figure {
     }
 
     @Override
-    public void merge(Figure other) {
-        CalibrationBins o = (CalibrationBins) other;
+    void mergeSame(CalibrationBins o) {
         rows += o.rows;
         for (int b = 0; b < BINS; b++) {
             binRows[b] += o.binRows[b];

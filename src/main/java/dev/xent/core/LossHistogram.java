@@ -14,7 +14,7 @@ import java.util.Map;
  * above, and a count of non-finite losses. Counts only, so any order of adds and merges gives the same histogram;
  * quantiles read from it are approximate (within one bin, about 12% of the value).
  */
-public final class LossHistogram implements Figure {
+public final class LossHistogram extends FigureBase<LossHistogram> {
     private static final long serialVersionUID = 1L;
     static final String ID = "histogram";
 
@@ -29,19 +29,8 @@ public final class LossHistogram implements Figure {
     private final long[] counts = new long[LOG_BINS + 2];
     private long nonFinite;
 
-    @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
-    public String block() {
-        return "loss_histogram";
-    }
-
-    @Override
-    public boolean appliesTo(LossState.Targets targets, boolean sequences) {
-        return !sequences;
+    public LossHistogram() {
+        super(ID, "loss_histogram", Rows.NOT_SEQUENCES);
     }
 
     @Override
@@ -50,10 +39,8 @@ public final class LossHistogram implements Figure {
     }
 
     @Override
-    public void add(ScoredRow row) {
-        if (row.sequence() == null) {
-            add(row.loss());
-        }
+    void addRow(ScoredRow row) {
+        add(row.loss());
     }
 
     /** Adds one row's loss. */
@@ -78,8 +65,7 @@ public final class LossHistogram implements Figure {
     }
 
     @Override
-    public void merge(Figure other) {
-        LossHistogram o = (LossHistogram) other;
+    void mergeSame(LossHistogram o) {
         for (int b = 0; b < counts.length; b++) {
             counts[b] += o.counts[b];
         }

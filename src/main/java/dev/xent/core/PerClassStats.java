@@ -16,26 +16,15 @@ import java.util.TreeMap;
  * of those rows alone (NaN for a class of weight 0 with a zero sum, ±inf with a non-zero one); a NaN loss makes
  * its class's sum and mean NaN. Shown as the top-level list {@code per_class}.
  */
-public final class PerClassStats implements Figure {
+public final class PerClassStats extends FigureBase<PerClassStats> {
     private static final long serialVersionUID = 1L;
     static final String ID = "per_class";
 
     private final TreeMap<Integer, long[]> rows = new TreeMap<>();
     private final TreeMap<Integer, FixedPointSum> sums = new TreeMap<>();
 
-    @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
-    public String block() {
-        return "";
-    }
-
-    @Override
-    public boolean appliesTo(LossState.Targets targets, boolean sequences) {
-        return targets == LossState.Targets.CLASS_INDEX && !sequences;
+    public PerClassStats() {
+        super(ID, "", Rows.CLASS_INDEX);
     }
 
     @Override
@@ -44,10 +33,7 @@ public final class PerClassStats implements Figure {
     }
 
     @Override
-    public void add(ScoredRow row) {
-        if (row.sequence() != null) {
-            return;
-        }
+    void addRow(ScoredRow row) {
         int target = row.target();
         rows.computeIfAbsent(target, c -> new long[1])[0]++;
         sums.computeIfAbsent(target, c -> new FixedPointSum()).add(clamp(row.loss()));
@@ -60,8 +46,7 @@ public final class PerClassStats implements Figure {
     }
 
     @Override
-    public void merge(Figure other) {
-        PerClassStats o = (PerClassStats) other;
+    void mergeSame(PerClassStats o) {
         o.rows.forEach((c, n) -> rows.computeIfAbsent(c, k -> new long[1])[0] += n[0]);
         o.sums.forEach((c, s) -> sums.computeIfAbsent(c, k -> new FixedPointSum()).merge(s));
     }
