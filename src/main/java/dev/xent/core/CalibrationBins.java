@@ -89,6 +89,28 @@ public final class CalibrationBins extends FigureBase<CalibrationBins> {
         return binRows[b] == 0 ? Double.NaN : binConfidence[b].value() / binRows[b];
     }
 
+    /** The reliability diagram: one bar per bin with rows, its height the bin's accuracy; none without rows. */
+    @Override
+    public List<Chart> charts(LossState total) {
+        List<Chart.Bar> bars = new ArrayList<>();
+        for (int b = 0; b < BINS; b++) {
+            if (binRows[b] > 0) {
+                bars.add(new Chart.Bar((double) b / BINS, (double) (b + 1) / BINS, binAccuracy(b), "",
+                        String.format(java.util.Locale.ROOT, "confidence %.2f-%.2f: accuracy %s, mean confidence %s, "
+                                + "%d rows", (double) b / BINS, (double) (b + 1) / BINS, binAccuracy(b),
+                                binMeanConfidence(b), binRows[b]), Chart.Tone.PLAIN));
+            }
+        }
+        if (bars.isEmpty()) {
+            return List.of();
+        }
+        Chart.Table ece = new Chart.Table("ece", List.of("expected calibration error"),
+                List.of(List.of(expectedCalibrationError())));
+        return List.of(new Chart("reliability-diagram", "Reliability", Chart.Kind.COLUMNS, 360, 360,
+                "confidence (largest predicted probability)", "accuracy", 0, 1, 1, Chart.evenTicks(1, false),
+                Chart.evenTicks(1, false), bars, true, List.of(ece), ""));
+    }
+
     @Override
     public void writeTo(DataOutput out) throws IOException {
         out.writeInt(BINS);

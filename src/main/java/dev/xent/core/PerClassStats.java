@@ -85,6 +85,42 @@ public final class PerClassStats extends FigureBase<PerClassStats> {
         return v;
     }
 
+    /** How many of the best and of the worst classes the report shows. */
+    private static final int SHOWN = 10;
+
+    /**
+     * The best and worst {@value #SHOWN} classes by mean loss (ties by class), as a table and a bar chart; none
+     * without classes.
+     */
+    @Override
+    public List<Chart> charts(LossState total) {
+        if (rows.isEmpty()) {
+            return List.of();
+        }
+        List<double[]> classes = new ArrayList<>();
+        rows.forEach((c, n) -> classes.add(new double[] {c, n[0], mean(c, total.options())}));
+        classes.sort(java.util.Comparator.comparingDouble((double[] a) -> a[2]).thenComparingDouble(a -> a[0]));
+        int k = Math.min(SHOWN, classes.size());
+        List<double[]> shown = new ArrayList<>(classes.subList(0, k));
+        shown.addAll(classes.subList(Math.max(k, classes.size() - k), classes.size()));
+        double max = 1e-12;
+        List<Chart.Bar> bars = new ArrayList<>();
+        List<List<Object>> table = new ArrayList<>();
+        for (int i = 0; i < shown.size(); i++) {
+            double[] c = shown.get(i);
+            long target = (long) c[0];
+            if (!Double.isNaN(c[2]) && !Double.isInfinite(c[2])) {
+                max = Math.max(max, c[2]);
+            }
+            bars.add(new Chart.Bar(0, 0, c[2], "class " + target, "class " + target + ": mean " + c[2] + " over "
+                    + (long) c[1] + " rows", i < k ? Chart.Tone.GOOD : Chart.Tone.BAD));
+            table.add(List.of(target, (long) c[1], c[2]));
+        }
+        return List.of(new Chart("per-class-chart", "Classes: best and worst by mean loss", Chart.Kind.ROWS, 560,
+                18 * shown.size(), "mean loss", "class", 0, max, max, Chart.evenTicks(max, false), List.of(), bars,
+                false, List.of(new Chart.Table("per-class", List.of("class", "rows", "mean loss"), table)), ""));
+    }
+
     @Override
     public void writeTo(DataOutput out) throws IOException {
         out.writeInt(rows.size());

@@ -116,8 +116,8 @@ public final class SequenceStats extends FigureBase<SequenceStats> {
         v.put("scored_tokens", total.scored());
         v.put("ignored_tokens", total.ignored());
         v.put("token_mean_loss", total.mean());
-        v.put("perplexity", Math.exp(total.mean()));
-        v.put("bits_per_token", total.mean() / ln2);
+        v.put("perplexity", total.perplexity());
+        v.put("bits_per_token", total.meanBits());
         v.put("sequence_mean_loss", sequenceMeanLoss());
         v.put("sequence_mean_perplexity", sequenceMeanPerplexity());
         if (bytes > 0) {

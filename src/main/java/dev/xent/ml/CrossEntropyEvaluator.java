@@ -253,7 +253,7 @@ public class CrossEntropyEvaluator extends Evaluator implements DefaultParamsWri
         Map<String, Double> out = new LinkedHashMap<>();
         out.put("mean", state.mean());
         out.put("sum", state.sum());
-        out.put("perplexity", Math.exp(state.mean()));
+        out.put("perplexity", state.perplexity());
         for (Figure f : state.figures()) {
             f.values(state).forEach((name, v) -> {
                 if (v instanceof Double) {
