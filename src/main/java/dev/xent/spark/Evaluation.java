@@ -3,6 +3,7 @@ package dev.xent.spark;
 import static org.apache.spark.sql.functions.col;
 
 import dev.xent.core.CrossEntropyOptions;
+import dev.xent.core.RowRule;
 import dev.xent.core.EvaluationResult;
 import dev.xent.core.InvalidRowException;
 import dev.xent.core.LogitsEncoding;
@@ -162,8 +163,7 @@ public final class Evaluation {
 
     /** C: the options' class count or weight length, else the length of the first row with logits (0: none). */
     public int classes(InputColumns columns) {
-        int known = options.knownClasses();
-        return known > 0 ? known : firstRowClasses(columns);
+        return RowRule.learnedClasses(options, () -> firstRowClasses(columns));
     }
 
     /**
