@@ -47,6 +47,14 @@ public final class RowRule {
         }
     }
 
+    /**
+     * The error of a row whose target is null — a class index or a probability array alike: one reason, because a
+     * path that sees only a null (a SQL function's argument) cannot tell which kind it stood for.
+     */
+    public static InvalidRowException nullTarget() {
+        return new InvalidRowException(InvalidRowException.Reason.NULL_TARGET, "target is null");
+    }
+
     /** The error of a row whose null element makes it invalid. */
     public static InvalidRowException nullElement(String what, int position) {
         return new InvalidRowException(InvalidRowException.Reason.NULL_LOGITS,

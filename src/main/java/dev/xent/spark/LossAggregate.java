@@ -84,7 +84,7 @@ public final class LossAggregate implements AggregateFunction<AggregateState, In
         }
         countNonFinite(state, f, d, null);
         if (input.isNullAt(1)) {
-            throw new InvalidRowException(InvalidRowException.Reason.NULL_TARGET, "target is null");
+            throw RowRule.nullTarget();
         }
         if (f != null) {
             kernel.add(state, f, input.getLong(1));

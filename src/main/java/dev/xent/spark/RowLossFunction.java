@@ -42,7 +42,7 @@ final class RowLossFunction implements UDF2<Object, Object, Double> {
             return kernel.loss(logits, RowValues.classIndex(targetValue));
         }
         if (targetValue == null) {
-            throw new InvalidRowException(InvalidRowException.Reason.NULL_TARGET, "target is null");
+            throw RowRule.nullTarget();
         }
         double[] probabilities = RowValues.doubles(targetValue, "probabilities");
         return kernel.loss(logits, probabilities);
