@@ -65,18 +65,29 @@ public final class Exp {
         double n = t - SHIFTER;
         double r = Math.fma(n, NEG_LN2_HI, x);
         r = Math.fma(n, NEG_LN2_LO, r);
-        double q = Math.fma(Q9, r, Q8);
-        q = Math.fma(q, r, Q7);
-        q = Math.fma(q, r, Q6);
-        q = Math.fma(q, r, Q5);
-        q = Math.fma(q, r, Q4);
-        q = Math.fma(q, r, Q3);
-        q = Math.fma(q, r, Q2);
-        q = Math.fma(q, r, Q1);
-        q = Math.fma(q, r, Q0);
-        double p = Math.fma(Math.fma(q, r, 1.0), r, 1.0);
+        double p = reduced(r);
         long b = Double.doubleToRawLongBits(t) - SCALE_BIAS; // n + 2046, in [970, 3070]
         long half = b >>> 1; // floor(n / 2) + 1023
         return p * Double.longBitsToDouble(half << 52) * Double.longBitsToDouble((b - half) << 52);
+    }
+
+    /**
+     * {@code exp(r) = 1 + r·(1 + r·q(r))}, {@code q} by Estrin's scheme (pairs, then {@code r²}, then {@code r⁴}):
+     * six dependent steps instead of Horner's eleven, so the CPU can overlap more of them. {@code VectorExp}
+     * repeats these operations in this order.
+     */
+    static double reduced(double r) {
+        double r2 = r * r;
+        double r4 = r2 * r2;
+        double q01 = Math.fma(Q1, r, Q0);
+        double q23 = Math.fma(Q3, r, Q2);
+        double q45 = Math.fma(Q5, r, Q4);
+        double q67 = Math.fma(Q7, r, Q6);
+        double q89 = Math.fma(Q9, r, Q8);
+        double q03 = Math.fma(q23, r2, q01);
+        double q47 = Math.fma(q67, r2, q45);
+        double q49 = Math.fma(q89, r4, q47);
+        double q = Math.fma(q49, r4, q03);
+        return Math.fma(Math.fma(q, r, 1.0), r, 1.0);
     }
 }

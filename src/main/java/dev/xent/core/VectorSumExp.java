@@ -124,9 +124,13 @@ final class VectorSumExp extends SumExp {
         DoubleVector k = DoubleVector.broadcast(D, shift);
         DoubleVector a0 = DoubleVector.zero(D);
         DoubleVector a1 = a0;
-        for (; i <= n - LANES; i += LANES) {
-            a0 = a0.add(VectorExp.exp(DoubleVector.fromArray(D, x, i).sub(k)));
-            a1 = a1.add(VectorExp.exp(DoubleVector.fromArray(D, x, i + 4).sub(k)));
+        // One exp call site, so the JIT inlines all of it (two exceeded its node budget, and vectors passed to a
+        // method not inlined are boxed: 24 bytes allocated per value): each step adds four values to a0 and swaps
+        // the two accumulators, so after an even number of steps a0 holds lanes 0-3 and a1 lanes 4-7.
+        for (int bound = n & -LANES; i < bound; i += 4) {
+            DoubleVector sum = a0.add(VectorExp.exp(DoubleVector.fromArray(D, x, i).sub(k)));
+            a0 = a1;
+            a1 = sum;
         }
         double[] lanes = new double[LANES];
         a0.intoArray(lanes, 0);
@@ -144,9 +148,10 @@ final class VectorSumExp extends SumExp {
         DoubleVector k = DoubleVector.broadcast(D, shift);
         DoubleVector a0 = DoubleVector.zero(D);
         DoubleVector a1 = a0;
-        for (; i <= n - LANES; i += LANES) {
-            a0 = a0.add(VectorExp.exp(widen(x, i).sub(k)));
-            a1 = a1.add(VectorExp.exp(widen(x, i + 4).sub(k)));
+        for (int bound = n & -LANES; i < bound; i += 4) { // as in sumExpShifted(double[], double)
+            DoubleVector sum = a0.add(VectorExp.exp(widen(x, i).sub(k)));
+            a0 = a1;
+            a1 = sum;
         }
         double[] lanes = new double[LANES];
         a0.intoArray(lanes, 0);
