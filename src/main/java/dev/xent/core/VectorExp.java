@@ -54,15 +54,15 @@ final class VectorExp {
         r = n.fma(x.broadcast(Exp.NEG_LN2_LO), r);
         DoubleVector r2 = r.mul(r);
         DoubleVector r4 = r2.mul(r2);
-        DoubleVector q01 = r.fma(Exp.Q1, Exp.Q0);
-        DoubleVector q23 = r.fma(Exp.Q3, Exp.Q2);
-        DoubleVector q45 = r.fma(Exp.Q5, Exp.Q4);
-        DoubleVector q67 = r.fma(Exp.Q7, Exp.Q6);
-        DoubleVector q89 = r.fma(Exp.Q9, Exp.Q8);
-        DoubleVector q03 = q23.fma(r2, q01);
-        DoubleVector q47 = q67.fma(r2, q45);
-        DoubleVector q49 = q89.fma(r4, q47);
-        DoubleVector q = q49.fma(r4, q03);
+        DoubleVector c12 = r.fma(Exp.Q2, Exp.Q1);
+        DoubleVector c34 = r.fma(Exp.Q4, Exp.Q3);
+        DoubleVector c56 = r.fma(Exp.Q6, Exp.Q5);
+        DoubleVector c78 = r.fma(Exp.Q8, Exp.Q7);
+        DoubleVector c14 = c34.fma(r2, c12);
+        DoubleVector c58 = c78.fma(r2, c56);
+        DoubleVector c59 = r4.fma(x.broadcast(Exp.Q9), c58);
+        DoubleVector c = c59.fma(r4, c14);
+        DoubleVector q = c.fma(r, x.broadcast(Exp.Q0));
         return q.fma(r, x.broadcast(1.0)).fma(r, x.broadcast(1.0));
     }
 }
