@@ -29,6 +29,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -53,6 +54,9 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--format", paramLabel = "FORMAT", description = "parquet, json, csv or orc (default: from the "
             + "file extension, else parquet).")
     String format;
+
+    @Mixin
+    InputSource source = new InputSource();
 
     @Option(names = "--logits-col", paramLabel = "COL", defaultValue = "logits", description = "Logits column: "
             + "array<float>, array<double>, vector, or (CSV) a string of numbers (default: ${DEFAULT-VALUE}).")
@@ -151,6 +155,10 @@ public final class EvaluateCommand implements Callable<Integer> {
             + "written atomically (default: none, print only).")
     String output;
 
+    @Option(names = "--state", defaultValue = "false", description = "Also write DIR/" + StateFile.NAME + ": the "
+            + "exact state of every figure, overall and per group, for 'xent merge' (default: ${DEFAULT-VALUE}).")
+    boolean state;
+
     @Option(names = "--output-format", paramLabel = "FORMAT", defaultValue = "parquet", description = "parquet or "
             + "json, for DIR/rows (default: ${DEFAULT-VALUE}).")
     String outputFormat;
@@ -178,10 +186,8 @@ public final class EvaluateCommand implements Callable<Integer> {
         long started = System.nanoTime();
         try {
             CrossEntropyOptions options = options();
-            if (input == null || input.isBlank()) {
-                throw new UsageException("--input: required; give the file or folder to evaluate");
-            }
-            InputFormat inputFormat = InputFormat.of(format, input);
+            source.check(input, format);
+            InputFormat inputFormat = source.table != null ? InputFormat.PARQUET : InputFormat.of(format, input);
             String rowsFormat = outputFormat.toLowerCase(Locale.ROOT);
             if (!rowsFormat.equals("parquet") && !rowsFormat.equals("json")) {
                 throw new UsageException("--output-format: expected parquet or json but got '" + outputFormat + "'");
@@ -191,6 +197,9 @@ public final class EvaluateCommand implements Callable<Integer> {
             }
             if (partitions < 0) {
                 throw new UsageException("--partitions: expected 0 or more but got " + partitions);
+            }
+            if (state && output == null) {
+                throw new UsageException("--state writes DIR/" + StateFile.NAME + ": give --output DIR");
             }
             if (report && output == null) {
                 throw new UsageException("--report writes DIR/report.html: give --output DIR");
@@ -205,8 +214,10 @@ public final class EvaluateCommand implements Callable<Integer> {
                 folder = OutputFolder.claim(output, input, overwrite, OutputFolder.hadoop(sparkConf));
             }
             SparkSession spark = session();
-            checkInputExists(spark);
-            Dataset<Row> df = read(spark, inputFormat, input);
+            if (source.table == null) {
+                checkInputExists(spark);
+            }
+            Dataset<Row> df = source.read(spark, inputFormat, input);
             Dataset<Row> schemaSource = df;
             Evaluation evaluation = Evaluation.of(df)
                     .logitsColumn(logitsColumn)
@@ -218,8 +229,10 @@ public final class EvaluateCommand implements Callable<Integer> {
                     .rowPolicy(policy)
                     .logitsEncoding(encoding())
                     .sequenceCounts(bytesColumn, wordsColumn)
-                    .singleFileReader(f -> inputFormat.reader(spark).schema(schemaSource.schema()).load(f));
+                    .singleFileReader(source.table != null ? null
+                            : f -> inputFormat.fileFormat().reader(spark).schema(schemaSource.schema()).load(f));
             InputColumns columns = evaluation.checkColumns();
+            List<String> groupTypes = state ? StateFile.groupTypes(df.schema(), list(groupBy)) : null;
             evaluation.figures(figures(columns));
             ReaderBatch.set(spark, 1, sparkConf); // the first row, read to learn C, may be wide
             checkClasses(evaluation, columns, options);
@@ -234,10 +247,14 @@ public final class EvaluateCommand implements Callable<Integer> {
             if (policy.rejectsAny() && result.total().rejected() > 0) {
                 writeRejected(spark, evaluation, folder.staged("rejected"), rowsFormat, result.total().rejected());
             }
-            String summary = SummaryJson.text(SummaryJson.of(result, options, inputInfo(inputFormat),
-                    columnInfo()));
+            Map<String, Object> inputInfo = source.info(input, inputFormat);
+            String summary = SummaryJson.text(SummaryJson.of(result, options, inputInfo, columnInfo()));
+            if (state) {
+                folder.writeBytes(StateFile.NAME, StateFile.of(result, options, inputInfo, columnInfo(), list(groupBy),
+                        groupTypes).toBytes());
+            }
             if (report) {
-                folder.writeText("report.html", HtmlReport.of(result, options, inputInfo(inputFormat), columnInfo()));
+                folder.writeText("report.html", HtmlReport.of(result, options, inputInfo, columnInfo()));
             }
             out.print(summary);
             out.flush();
@@ -382,6 +399,8 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     private SparkSession session() {
         SparkSession.Builder b = SparkSession.builder().appName("xent evaluate");
+        String m = master != null ? master : System.getProperty("spark.master", "local[*]");
+        source.sessionSettings(m.startsWith("local"), format).forEach(b::config);
         SparkSettings.of(master, System.getProperty("spark.master"), sparkConf).forEach(b::config);
         return b.getOrCreate();
     }
@@ -399,28 +418,12 @@ public final class EvaluateCommand implements Callable<Integer> {
         }
     }
 
-    private static Dataset<Row> read(SparkSession spark, InputFormat format, String path) {
-        try {
-            return format.reader(spark).load(path);
-        } catch (Exception e) { // Spark's AnalysisException and SparkException are checked, thrown undeclared
-            throw new UsageException("--input: cannot read " + path + " as " + format.sparkName() + ": "
-                    + readFailure(e));
-        }
-    }
-
     private void writeRows(Evaluation evaluation, String path, String rowsFormat) {
         try {
             evaluation.perRowLosses().write().format(rowsFormat).save(path);
         } catch (Exception e) { // SparkException is checked, though Scala throws it undeclared
             throw evaluation.nameInvalidRow(e);
         }
-    }
-
-    private Map<String, Object> inputInfo(InputFormat inputFormat) {
-        Map<String, Object> info = new LinkedHashMap<>();
-        info.put("path", input);
-        info.put("format", inputFormat.sparkName());
-        return info;
     }
 
     private Map<String, Object> columnInfo() {
