@@ -108,7 +108,7 @@ final class InputSource {
             return df.where(where);
         } catch (Exception e) { // AnalysisException and ParseException are checked, thrown undeclared
             throw new UsageException("--where: cannot apply \"" + where + "\": "
-                    + EvaluateCommand.readFailure(e));
+                    + InputOptions.readFailure(e));
         }
     }
 
@@ -121,7 +121,7 @@ final class InputSource {
                     : " TIMESTAMP AS OF '" + timestamp.replace("'", "\\'") + "'"));
         } catch (Exception e) { // AnalysisException is checked, thrown undeclared
             throw new UsageException(travel() + "--table: cannot read " + table + ": "
-                    + EvaluateCommand.readFailure(e));
+                    + InputOptions.readFailure(e));
         }
     }
 
@@ -136,7 +136,7 @@ final class InputSource {
             }
             return r.load(input);
         } catch (Exception e) { // Spark's AnalysisException and SparkException are checked, thrown undeclared
-            String why = EvaluateCommand.readFailure(e);
+            String why = InputOptions.readFailure(e);
             if (format == InputFormat.DELTA && !deltaPresent()) {
                 why = "Delta Lake is not on Spark's classpath (add it, e.g. spark-submit --packages "
                         + "io.delta:delta-spark_2.13:VERSION; see the README)";

@@ -103,7 +103,7 @@ public final class MergeCommand implements Callable<Integer> {
             err.println("xent: " + e.getMessage());
             return ExitCode.BAD_INPUT;
         } catch (RuntimeException e) {
-            err.println("xent: merge failed, nothing written: " + EvaluateCommand.firstLine(e));
+            err.println("xent: merge failed, nothing written: " + InputOptions.firstLine(e));
             return ExitCode.JOB_FAILED;
         }
     }
