@@ -25,7 +25,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 
 /** {@code xent evaluate}: PyTorch's cross-entropy over a dataset of model outputs, computed by Spark. */
-@Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
+@Command(name = "evaluate", mixinStandardHelpOptions = false, sortOptions = false, usageHelpAutoWidth = true,
         versionProvider = Main.Version.class,
         description = {"Evaluates PyTorch's CrossEntropyLoss (or NLLLoss) over every row of a dataset as one batch,",
             "per group and per row; prints the summary as JSON and writes it to --output."},
@@ -36,6 +36,9 @@ import picocli.CommandLine.Spec;
 public final class EvaluateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
+
+    @Mixin
+    HelpOptions help; // -h/--help and -V: --version is Delta time travel, in InputOptions
 
     @Mixin
     InputOptions input;
