@@ -9,7 +9,10 @@
 # Inputs: the digits sample (data/digits/logits.jsonl as in the README, and as Parquet), 200,000 x 1,000 float
 # logits in 8 files (770 MB), 1,600,000 x 1,000 in 32 files (6.1 GB), and C = 10 (20,000,000 rows, 8 files) for
 # xent against the row floor; made once under XENT_BENCH_DATA (default target/bench/data).
-# XENT_BENCH_DUCKDB_INPUTS: which of digits,770MB,6GB,C10 (default all).
+# XENT_BENCH_DUCKDB_INPUTS: which of digits,770MB,6GB,C10 (default all); XENT_BENCH_DUCKDB_WARMUP=0: no untimed
+# runs (the page cache and bin/xent's archive warm already); XENT_BENCH_DUCKDB_APPEND=1: add to the last run's
+# results instead of starting afresh (to run the large inputs in parts on a loaded machine);
+# XENT_BENCH_DUCKDB_INJOB=0: whole-process runs only.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
 cd "$HERE"
@@ -31,7 +34,7 @@ OPENS=(--add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.la
 mkdir -p "$OUT"
 WHOLE="$OUT/duckdb-whole.tsv"
 INJOB="$OUT/duckdb-injob.tsv"
-rm -f "$WHOLE" "$INJOB" "$OUT/duckdb.md"
+[[ "${XENT_BENCH_DUCKDB_APPEND:-0}" == 1 ]] || rm -f "$WHOLE" "$INJOB" "$OUT/duckdb.md"
 
 DUCK="$HERE/target/bench/duckdb"
 if [[ ! -d "$DUCK/node_modules/@duckdb/node-api" ]]; then
@@ -48,13 +51,14 @@ if [[ "$INPUTS" == *,digits,* && ! -s "$DATA/digits-parquet/part-0.parquet" ]]; 
   duckdb to-parquet "$HERE/data/digits/logits.jsonl" "$DATA/digits-parquet/part-0.parquet"
 fi
 specs=()
-[[ "$INPUTS" == *,770MB,* ]] && specs+=(1000:200000:8)
-[[ "$INPUTS" == *,6GB,* ]] && specs+=(1000:1600000:32)
-[[ "$INPUTS" == *,C10,* ]] && specs+=(10:20000000:8)
+[[ "$INPUTS" == *,770MB,* && ! -f "$DATA/c1000-n200000-f8/_SUCCESS" ]] && specs+=(1000:200000:8)
+[[ "$INPUTS" == *,6GB,* && ! -f "$DATA/c1000-n1600000-f32/_SUCCESS" ]] && specs+=(1000:1600000:32)
+[[ "$INPUTS" == *,C10,* && ! -f "$DATA/c10-n20000000-f8/_SUCCESS" ]] && specs+=(10:20000000:8)
 if ((${#specs[@]})); then
   "$JAVA_BIN" -Xmx3g "${OPENS[@]}" -cp "$CP" dev.xent.bench.ParquetBench "$DATA" make "${specs[@]}"
 fi
-(cd "$HERE" && mvn -q -B -ntp -DskipTests package) >&2 # the application jar bin/xent runs
+# bin/xent builds its jar when the sources changed (a rebuilt jar also means a new class-data-sharing archive, which
+# the untimed first run records).
 
 # One whole-process run: appends input, contender, seconds, peak resident KB, the mean, in-query seconds.
 whole() {
@@ -79,8 +83,10 @@ compare() {
   local input="$1" format="$2" glob="$3" path="$4"
   shift 4
   echo "xent-bench: $input (load average: $(cut -d ' ' -f 1-3 /proc/loadavg))..." >&2
-  duckdb "$format" "$glob" 2 > /dev/null
-  "$HERE/bin/xent" evaluate --input "$path" "$@" > /dev/null 2>&1
+  if [[ "${XENT_BENCH_DUCKDB_WARMUP:-1}" != 0 ]]; then
+    duckdb "$format" "$glob" 2 > /dev/null
+    "$HERE/bin/xent" evaluate --input "$path" "$@" > /dev/null 2>&1
+  fi
   for ((r = 0; r < RUNS; r++)); do
     whole "$input" DuckDB node "$HERE/src/bench/node/duckdb_cross_entropy.cjs" "$format" "$glob" 2
     whole "$input" xent "$HERE/bin/xent" evaluate --input "$path" "$@"
@@ -101,10 +107,12 @@ if [[ "$INPUTS" == *,6GB,* ]]; then
   injob+=("1.6M x 1000 (6.1 GB)=parquet=$DATA/c1000-n1600000-f32=1000")
 fi
 [[ "$INPUTS" == *,C10,* ]] && injob+=("C=10 20M x 10 (8 files)=parquet=$DATA/c10-n20000000-f8=10")
+[[ "${XENT_BENCH_DUCKDB_INJOB:-1}" != 0 ]] || injob=()
+((${#injob[@]})) || { node "$HERE/src/bench/node/duckdb_table.cjs" "$WHOLE" "$INJOB"; exit 0; }
 echo "xent-bench: in-job, one local[2] session, bin/xent's JVM options (load average: $(cut -d ' ' -f 1-3 /proc/loadavg))..." >&2
 # shellcheck disable=SC2086
 "$JAVA_BIN" ${XENT_BENCH_INJOB_OPTS:--XX:+UseParallelGC -Xmx1g} "${OPENS[@]}" -cp "$CP" dev.xent.bench.InJobBench \
-  "$RUNS" "${injob[@]}" > "$INJOB"
+  "$RUNS" "${injob[@]}" >> "$INJOB"
 {
   echo "load average at the end: $(cut -d ' ' -f 1-3 /proc/loadavg); $RUNS runs each; $(nproc) cores"
   echo
