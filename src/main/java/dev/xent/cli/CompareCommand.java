@@ -34,7 +34,7 @@ import picocli.CommandLine.Spec;
  * {@code xent compare}: is the candidate model better than the baseline, by how much, and where? The paired
  * difference of their mean losses on the same rows, with its standard error, interval, z and p-value, per group.
  */
-@Command(name = "compare", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
+@Command(name = "compare", mixinStandardHelpOptions = false, sortOptions = false, usageHelpAutoWidth = true,
         versionProvider = Main.Version.class,
         description = {"Compares two models on the same rows: each side's PyTorch cross-entropy, the paired difference",
             "(candidate - baseline) with its standard error, 95% interval, z and p-value, and wins/ties/losses;",
@@ -46,6 +46,9 @@ import picocli.CommandLine.Spec;
 public final class CompareCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
+
+    @Mixin
+    HelpOptions help; // -h/--help and -V: --version is Delta time travel, in InputOptions
 
     /** --input (the one-dataset form), --format, --logits-col, --logits-encoding, --target-col, --partitions. */
     @Mixin
@@ -159,7 +162,8 @@ public final class CompareCommand implements Callable<Integer> {
                 Dataset<Row> c = read(spark, "--candidate", candidatePath, candidateFormat);
                 comparison = Comparison.of(b, c, InputOptions.list(joinOn));
             } else {
-                comparison = Comparison.of(read(spark, "--input", in.input, in.format), InputOptions.list(joinOn));
+                in.checkExists(spark); // the one-dataset form reads as evaluate does (--table, --where, Delta)
+                comparison = Comparison.of(in.read(spark), InputOptions.list(joinOn));
             }
             ComparisonResult result = comparison
                     .baselineLogitsColumn(baselineLogitsColumn != null ? baselineLogitsColumn : in.logitsColumn)
@@ -213,7 +217,7 @@ public final class CompareCommand implements Callable<Integer> {
     /** True for the two-dataset form; checks that exactly one form is given. */
     private boolean checkForm() {
         boolean two = baselinePath != null || candidatePath != null;
-        if (two && in.input != null) {
+        if (two && (in.input != null || in.source.table != null)) {
             throw new UsageException("--input: give either --input (one dataset with both models' outputs) or "
                     + "--baseline and --candidate, not both");
         }
@@ -228,7 +232,7 @@ public final class CompareCommand implements Callable<Integer> {
             }
             return true;
         }
-        if (in.input == null) {
+        if (in.input == null && in.source.table == null) {
             throw new UsageException("--baseline and --candidate (or --input): required; give the two models' outputs");
         }
         if (baselineLogitsColumn == null || candidateLogitsColumn == null) {
