@@ -220,6 +220,27 @@ public final class PairedComparison implements Serializable {
         return new double[] {diff - Z_975 * se, diff + Z_975 * se};
     }
 
+    /**
+     * The comparison's figures by name, in output order: {@code difference}, {@code standard_error}, {@code ci95}
+     * (a list of two), {@code z}, {@code p_value}, {@code wins}, {@code ties}, {@code losses}, {@code rows_compared},
+     * {@code weight_sum}.
+     */
+    public java.util.Map<String, Object> figures() {
+        java.util.Map<String, Object> v = new java.util.LinkedHashMap<>();
+        double[] ci = ci95();
+        v.put("difference", difference());
+        v.put("standard_error", standardError());
+        v.put("ci95", java.util.List.of(ci[0], ci[1]));
+        v.put("z", z());
+        v.put("p_value", pValue());
+        v.put("wins", wins);
+        v.put("ties", ties);
+        v.put("losses", losses);
+        v.put("rows_compared", rows);
+        v.put("weight_sum", weightSum());
+        return v;
+    }
+
     /** The rows' counts by loss difference and by (baseline, candidate) loss, for pictures. */
     public PairHistograms histograms() {
         return histograms;

@@ -9,10 +9,8 @@ import java.util.Map;
 
 /**
  * {@code comparison.json}: the comparison of two models as JSON. For all compared rows and for each group: each
- * side's mean and sum over the compared rows, {@code difference} (candidate mean - baseline mean), its paired
- * {@code standard_error}, {@code ci95}, {@code z}, two-sided {@code p_value}, {@code wins}/{@code ties}/
- * {@code losses} (rows where the candidate's loss is lower/equal/higher), {@code rows_compared},
- * {@code weight_sum} (for language-model rows, {@code unit} is {@code sequence}: rows are sequences, the means are
+ * side's mean and sum over the compared rows, then {@link PairedComparison#figures()} (the difference, its paired
+ * standard error, interval, z, p-value, wins/ties/losses, rows compared, weight sum) (for language-model rows, {@code unit} is {@code sequence}: rows are sequences, the means are
  * token-level means, and each side also has its {@code perplexity}, {@code exp(mean)}), and with a bootstrap its replicates, seed and percentile {@code ci95}; then the rows not
  * compared ({@code unmatched}: keys on one side only, duplicated keys; {@code ignored}; {@code rejected}, with
  * the first few keys of each). Non-finite values are strings ({@code "NaN"}, {@code "Infinity"}), as in
@@ -66,16 +64,7 @@ public final class ComparisonJson {
             baseline.set("perplexity", SummaryJson.number(Math.exp(p.baselineMean())));
             candidate.set("perplexity", SummaryJson.number(Math.exp(p.candidateMean())));
         }
-        node.set("difference", SummaryJson.number(p.difference()));
-        node.set("standard_error", SummaryJson.number(p.standardError()));
-        node.set("ci95", pair(p.ci95()));
-        node.set("z", SummaryJson.number(p.z()));
-        node.set("p_value", SummaryJson.number(p.pValue()));
-        node.put("wins", p.wins());
-        node.put("ties", p.ties());
-        node.put("losses", p.losses());
-        node.put("rows_compared", p.rows());
-        node.set("weight_sum", SummaryJson.number(p.weightSum()));
+        p.figures().forEach((name, value) -> node.set(name, SummaryJson.toNode(value)));
         if (p.bootstrap() != null) {
             ObjectNode b = node.putObject("bootstrap");
             b.put("replicates", p.bootstrap().replicates());
