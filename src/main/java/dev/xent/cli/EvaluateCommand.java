@@ -83,8 +83,17 @@ public final class EvaluateCommand implements Callable<Integer> {
     boolean logProbs;
 
     @Option(names = "--input-kind", paramLabel = "KIND", description = "What the logits column holds: logits, "
-            + "log-probs (NLLLoss) or probabilities (NLLLoss of their log) (default: logits).")
+            + "log-probs (NLLLoss), probabilities (NLLLoss of their log) or target-log-probs (each token's target "
+            + "log-probability only: an array per sequence, or one number per row) (default: logits).")
     String inputKind;
+
+    @Option(names = "--mask-col", paramLabel = "COL", description = "--input-kind target-log-probs: a column of "
+            + "booleans or 0/1, one per token, true for the tokens to score (default: none, every token).")
+    String maskColumn;
+
+    @Option(names = "--token-weight-col", paramLabel = "COL", description = "--input-kind target-log-probs: a "
+            + "column of per-token weights; the mean divides by their sum over the scored tokens (default: none).")
+    String tokenWeightColumn;
 
     @Option(names = "--bytes-col", paramLabel = "COL", description = "Language-model rows: a column with each "
             + "sequence's byte count, for bits per byte (default: none).")
@@ -178,6 +187,8 @@ public final class EvaluateCommand implements Callable<Integer> {
         long started = System.nanoTime();
         try {
             CrossEntropyOptions options = options();
+            TargetLogProbCheck.check(options.inputKind(), labelSmoothing, metrics, perClass, logitsEncoding,
+                    maskColumn, tokenWeightColumn);
             if (input == null || input.isBlank()) {
                 throw new UsageException("--input: required; give the file or folder to evaluate");
             }
@@ -218,6 +229,7 @@ public final class EvaluateCommand implements Callable<Integer> {
                     .rowPolicy(policy)
                     .logitsEncoding(encoding())
                     .sequenceCounts(bytesColumn, wordsColumn)
+                    .tokenColumns(maskColumn, tokenWeightColumn)
                     .singleFileReader(f -> inputFormat.reader(spark).schema(schemaSource.schema()).load(f));
             InputColumns columns = evaluation.checkColumns();
             evaluation.figures(figures(columns));
@@ -327,8 +339,8 @@ public final class EvaluateCommand implements Callable<Integer> {
         try {
             kind = InputKind.parse(inputKind);
         } catch (IllegalArgumentException e) {
-            throw new UsageException("--input-kind: expected logits, log-probs or probabilities but got '"
-                    + inputKind + "'");
+            throw new UsageException("--input-kind: expected logits, log-probs, probabilities or target-log-probs "
+                    + "but got '" + inputKind + "'");
         }
         if (logProbs && kind != InputKind.LOG_PROBABILITIES) {
             throw new UsageException("--log-probs says log-probabilities but --input-kind says '" + inputKind + "'");
@@ -427,6 +439,10 @@ public final class EvaluateCommand implements Callable<Integer> {
         Map<String, Object> info = new LinkedHashMap<>();
         info.put("logits_col", logitsColumn);
         info.put("target_col", targetColumn);
+        if (maskColumn != null || tokenWeightColumn != null) {
+            info.put("mask_col", maskColumn);
+            info.put("token_weight_col", tokenWeightColumn);
+        }
         info.put("logits_encoding", logitsEncoding == null ? null : encoding().name().toLowerCase(Locale.ROOT));
         info.put("group_by", list(groupBy));
         info.put("id_cols", list(idColumns));

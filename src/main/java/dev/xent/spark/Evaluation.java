@@ -149,7 +149,7 @@ public final class Evaluation {
      */
     public InputColumns checkColumns() {
         if (targetLogProbs()) {
-            return targetLogProbColumns().inputColumns();
+            return targetLogProbEvaluation().columns().inputColumns(); // refuses options it cannot take, too
         }
         if (maskColumn != null || tokenWeightColumn != null) {
             throw new InputSchemaException("a token mask or token weight column applies to input kind "

@@ -206,7 +206,9 @@ public final class InputColumns {
             return lit(0);
         }
         if (isSequence()) {
-            return functions.size(functions.element_at(col(quote(logitsName)), 1));
+            // the first token's length; an empty sequence has none (element_at would fail under ANSI mode)
+            Column logits = col(quote(logitsName));
+            return functions.when(functions.size(logits).gt(0), functions.size(functions.element_at(logits, 1)));
         }
         if (logitsType == LogitsType.BINARY) {
             return functions.length(col(quote(logitsName))).divide(encoding.bytesPerValue()).cast(DataTypes.IntegerType);

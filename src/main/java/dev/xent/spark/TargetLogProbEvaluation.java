@@ -66,6 +66,10 @@ final class TargetLogProbEvaluation {
         this.singleFileReader = singleFileReader;
     }
 
+    TargetLogProbColumns columns() {
+        return columns;
+    }
+
     /** The empty state: the rule's, with the figures asked for that are defined for sequences (others refused). */
     private LossState emptyState() {
         LossState s = rule.emptyState();
