@@ -298,4 +298,16 @@ class TargetLogProbsTest {
             assertEquals(eg.get("token_mean_loss").asDouble(), number(g.get("mean")), 0.0, "group mean");
         }
     }
+
+    @Test
+    void theMllibEvaluatorTakesTheInputKind() {
+        JsonNode c = TargetLogProbCases.load().get(1); // "ragged-empty": no mask, no weights
+        assertEquals("ragged-empty", c.get("name").asText());
+        org.apache.spark.sql.Dataset<Row> df = SharedSpark.get().read().parquet(parquet(c).toString());
+        dev.xent.ml.CrossEntropyEvaluator evaluator = new dev.xent.ml.CrossEntropyEvaluator()
+                .setInputKind("targetLogProbs").setLogitsCol("logp");
+        assertEquals(GoldenCase.number(c.get("exact").get("mean")), evaluator.evaluate(df), 0.0);
+        assertEquals(GoldenCase.number(c.get("exact").get("perplexity")), evaluator.getMetrics(df).get("perplexity"),
+                1e-12 * GoldenCase.number(c.get("exact").get("perplexity")));
+    }
 }
