@@ -418,7 +418,7 @@ public final class Evaluation {
         return find(t, InvalidRowException.class);
     }
 
-    private static <T extends Throwable> T find(Throwable t, Class<T> type) {
+    static <T extends Throwable> T find(Throwable t, Class<T> type) {
         for (Throwable c = t; c != null; c = c.getCause()) {
             if (type.isInstance(c)) {
                 return type.cast(c);

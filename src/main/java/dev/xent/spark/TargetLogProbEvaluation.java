@@ -189,7 +189,7 @@ final class TargetLogProbEvaluation {
 
     /** If {@code failure} was caused by an invalid row, the core's error naming that row; else {@code failure}. */
     RuntimeException nameInvalidRow(Exception failure) {
-        TooManyRejectedException tooMany = find(failure, TooManyRejectedException.class);
+        TooManyRejectedException tooMany = Evaluation.find(failure, TooManyRejectedException.class);
         if (tooMany != null) {
             return tooMany;
         }
@@ -212,15 +212,6 @@ final class TargetLogProbEvaluation {
         }
         int colon = where.indexOf(": ");
         return new InvalidRowException(cause.reason(), where.substring(colon + 2)).atRow(where.substring(0, colon));
-    }
-
-    private static <T extends Throwable> T find(Throwable t, Class<T> type) {
-        for (Throwable c = t; c != null && c.getCause() != c; c = c.getCause()) {
-            if (type.isInstance(c)) {
-                return type.cast(c);
-            }
-        }
-        return null;
     }
 
     /** {@code struct(canonical columns) -> reason}: the scan's decision for one row. */
