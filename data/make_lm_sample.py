@@ -19,7 +19,12 @@ import json
 import math
 import os
 
-import torch
+# One thread everywhere (torch's own pool and the BLAS library's): float32 sums then run in one order.
+for _v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ[_v] = "1"
+os.environ["MKL_CBWR"] = "COMPATIBLE"
+
+import torch  # noqa: E402
 import torch.nn as nn
 
 HERE = os.path.dirname(os.path.abspath(__file__))
