@@ -102,6 +102,8 @@ public final class EvaluateCommand implements Callable<Integer> {
     /** Checks every option that can be checked without Spark; a usage error names the first one at fault. */
     private Request parse() {
         CrossEntropyOptions options = loss.options();
+        TargetLogProbCheck.check(options.inputKind(), loss.labelSmoothing, figures.metrics, figures.perClass,
+                input.logitsEncoding, input.maskColumn, input.tokenWeightColumn);
         input.path();
         input.inputFormat();
         String rowsFormat = output.rowsFormat();
@@ -137,6 +139,7 @@ public final class EvaluateCommand implements Callable<Integer> {
                 .rowPolicy(request.policy())
                 .logitsEncoding(input.encoding())
                 .sequenceCounts(input.bytesColumn, input.wordsColumn)
+                .tokenColumns(input.maskColumn, input.tokenWeightColumn)
                 .singleFileReader(input.singleFileReader(session, df.schema()));
         InputColumns columns = evaluation.checkColumns();
         groupTypes = output.state() ? StateFile.groupTypes(df.schema(), figures.groupBy()) : null;

@@ -55,6 +55,14 @@ public final class InputOptions {
             + "sequence's word count, for bits per word (default: none).")
     String wordsColumn;
 
+    @Option(names = "--mask-col", paramLabel = "COL", description = "--input-kind target-log-probs: a column of "
+            + "booleans or 0/1, one per token, true for the tokens to score (default: none, every token).")
+    String maskColumn;
+
+    @Option(names = "--token-weight-col", paramLabel = "COL", description = "--input-kind target-log-probs: a "
+            + "column of per-token weights; the mean divides by their sum over the scored tokens (default: none).")
+    String tokenWeightColumn;
+
     @Option(names = "--id-cols", paramLabel = "COL", split = ",", description = "Columns that identify a row: named "
             + "in errors, and the only columns kept beside the loss in DIR/rows (default: every column but the "
             + "logits).")
@@ -144,6 +152,10 @@ public final class InputOptions {
         Map<String, Object> info = new LinkedHashMap<>();
         info.put("logits_col", logitsColumn);
         info.put("target_col", targetColumn);
+        if (maskColumn != null || tokenWeightColumn != null) {
+            info.put("mask_col", maskColumn);
+            info.put("token_weight_col", tokenWeightColumn);
+        }
         info.put("logits_encoding", logitsEncoding == null ? null : encoding().name().toLowerCase(Locale.ROOT));
         info.put("group_by", groupBy);
         info.put("id_cols", idColumns());

@@ -16,6 +16,8 @@ package dev.xent.core;
  *       target outside {@code [0, C)} that is not the ignore index; a row whose target is the ignore index is
  *       ignored (even with NaN logits); every other row is scored, NaN and infinities as PyTorch gives them.</li>
  * </ol>
+ * Rows of input kind {@link InputKind#TARGET_LOG_PROBABILITIES} hold no distribution; their rule is
+ * {@link TargetLogProbs}'s.
  */
 public final class RowRule {
     private RowRule() {
