@@ -15,7 +15,7 @@ import org.apache.spark.sql.types.DataTypes;
  * index or a row of probabilities, and the function's signature (a non-null {@code double}). The subclasses add
  * only how Spark calls them: magic {@code invoke} methods, or {@code produceResult}.
  */
-abstract class LossFunction implements ScalarFunction<Double>, Serializable {
+abstract class LossFunction implements ScalarFunction<Double>, TakesCallOptions, Serializable {
     private static final long serialVersionUID = 1L;
 
     private final boolean floatLogits;
@@ -28,6 +28,11 @@ abstract class LossFunction implements ScalarFunction<Double>, Serializable {
         this.target = target;
         this.withOptions = withOptions;
         this.rows = new RowLosses(defaults);
+    }
+
+    @Override
+    public final CrossEntropyOptions callOptions(MapData options) {
+        return rows.options(options);
     }
 
     /** The loss of a row with a class index; {@code options}: the call's map, or null for the session's. */

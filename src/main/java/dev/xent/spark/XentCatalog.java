@@ -58,6 +58,7 @@ public final class XentCatalog implements FunctionCatalog {
     @Override
     public void initialize(String name, CaseInsensitiveStringMap options) {
         this.name = name;
+        CallOptionsCheck.addToActiveSession();
     }
 
     @Override
