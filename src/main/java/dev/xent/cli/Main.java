@@ -30,11 +30,11 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
                     + " --help')");
             return ExitCode.BAD_INPUT;
         });
-        CommandLine evaluate = cli.getSubcommands().get("evaluate");
+        CommandLine command = args.length > 0 ? cli.getSubcommands().get(args[0]) : null;
         try {
-            ConfigFile config = ConfigFile.fromArgs(args, evaluate.getCommandSpec());
+            ConfigFile config = command == null ? null : ConfigFile.fromArgs(args, command.getCommandSpec());
             if (config != null) {
-                evaluate.setDefaultValueProvider(config);
+                command.setDefaultValueProvider(config);
             }
         } catch (UsageException e) {
             errWriter.println("xent: " + e.getMessage());

@@ -101,7 +101,7 @@ public final class InputColumns {
                     + "(fp16, bf16 or fp32). Schema: " + describe(schema));
         }
         if (logitsType != LogitsType.BINARY && encoding != null) {
-            throw new InputSchemaException("a logits encoding applies to a binary column, but '" + logits.name()
+            throw new InputSchemaException("a logits encoding applies to a binary column, but column '" + logits.name()
                     + "' has type " + logits.dataType().simpleString() + ". Schema: " + describe(schema));
         }
         boolean logitsMayHoldNull = logitsType == LogitsType.TEXT || logitsType == LogitsType.TEXT_ARRAY

@@ -73,6 +73,8 @@ class HalfPrecisionInputTest {
                 odd.err);
         CliRun notBinary = CliRun.of("evaluate", "--input", "data/digits/logits.jsonl", "--logits-encoding", "bf16");
         assertEquals(2, notBinary.exitCode, notBinary.toString());
+        assertTrue(notBinary.err.startsWith("xent: a logits encoding applies to a binary column, but column 'logits' "
+                + "has type array<double>"), notBinary.err);
         CliRun badName = CliRun.of("evaluate", "--input", input.toString(), "--logits-encoding", "fp8");
         assertEquals(2, badName.exitCode, badName.toString());
     }
