@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 /** The {@code xent} command line: {@code main} only runs the command and exits with its code. */
 @Command(name = "xent", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "PyTorch-exact cross-entropy evaluation on Apache Spark.",
-        subcommands = {EvaluateCommand.class})
+        subcommands = {EvaluateCommand.class, MergeCommand.class})
 public final class Main implements java.util.concurrent.Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -26,8 +26,8 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
         cli.setOut(outWriter);
         cli.setErr(errWriter);
         cli.setParameterExceptionHandler((e, a) -> {
-            errWriter.println("xent: " + e.getMessage() + " (see 'xent " + e.getCommandLine().getCommandName()
-                    + " --help')");
+            errWriter.println("xent: " + e.getMessage() + " (see '"
+                    + e.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
             return ExitCode.BAD_INPUT;
         });
         CommandLine command = args.length > 0 ? cli.getSubcommands().get(args[0]) : null;

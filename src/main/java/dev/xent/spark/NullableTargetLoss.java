@@ -1,7 +1,7 @@
 package dev.xent.spark;
 
 import dev.xent.core.CrossEntropyOptions;
-import dev.xent.core.InvalidRowException;
+import dev.xent.core.RowRule;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.types.DataTypes;
 
@@ -22,7 +22,7 @@ public final class NullableTargetLoss extends LossFunction {
     @Override
     public Double produceResult(InternalRow input) {
         if (input.isNullAt(1)) {
-            throw new InvalidRowException(InvalidRowException.Reason.NULL_TARGET, "target is null");
+            throw RowRule.nullTarget();
         }
         boolean withOptions = input.numFields() > 2 && !input.isNullAt(2);
         return indexLoss(input.isNullAt(0) ? null : input.getArray(0), input.getLong(1),
