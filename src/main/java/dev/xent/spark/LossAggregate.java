@@ -25,7 +25,7 @@ import org.apache.spark.sql.types.StructType;
  * give a NaN mean, as PyTorch. An invalid row fails the query with the core's {@link InvalidRowException}, the
  * error {@code bin/xent} gives. C is the options' (class count or weight length), else the first row's.
  */
-public final class LossAggregate implements AggregateFunction<AggregateState, InternalRow> {
+public final class LossAggregate implements AggregateFunction<AggregateState, InternalRow>, TakesCallOptions {
     private static final long serialVersionUID = 1L;
 
     /** The result's fields. */
@@ -47,6 +47,11 @@ public final class LossAggregate implements AggregateFunction<AggregateState, In
         this.targets = targets;
         this.withOptions = withOptions;
         this.rows = new RowLosses(defaults);
+    }
+
+    @Override
+    public CrossEntropyOptions callOptions(org.apache.spark.sql.catalyst.util.MapData map) {
+        return rows.options(map);
     }
 
     @Override

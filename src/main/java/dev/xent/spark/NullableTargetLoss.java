@@ -1,10 +1,8 @@
 package dev.xent.spark;
 
+import dev.xent.core.CrossEntropyOptions;
 import dev.xent.core.RowRule;
-import java.io.Serializable;
 import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.sql.connector.catalog.functions.ScalarFunction;
-import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 
 /**
@@ -14,13 +12,11 @@ import org.apache.spark.sql.types.DataTypes;
  * whole-stage-codegen stage as a fallback expression: the row's arguments are read from an internal row (the
  * target and the result boxed once per row; the logits, as in {@link IndexLoss}, never).
  */
-public final class NullableTargetLoss implements ScalarFunction<Double>, Serializable {
+public final class NullableTargetLoss extends LossFunction {
     private static final long serialVersionUID = 1L;
 
-    private final IndexLoss loss;
-
-    NullableTargetLoss(IndexLoss loss) {
-        this.loss = loss;
+    NullableTargetLoss(boolean floatLogits, boolean withOptions, CrossEntropyOptions defaults) {
+        super(floatLogits, DataTypes.LongType, withOptions, defaults);
     }
 
     @Override
@@ -29,32 +25,7 @@ public final class NullableTargetLoss implements ScalarFunction<Double>, Seriali
             throw RowRule.nullTarget();
         }
         boolean withOptions = input.numFields() > 2 && !input.isNullAt(2);
-        return loss.loss(input.isNullAt(0) ? null : input.getArray(0), input.getLong(1),
+        return indexLoss(input.isNullAt(0) ? null : input.getArray(0), input.getLong(1),
                 withOptions ? input.getMap(2) : null);
-    }
-
-    @Override
-    public DataType[] inputTypes() {
-        return loss.inputTypes();
-    }
-
-    @Override
-    public DataType resultType() {
-        return DataTypes.DoubleType;
-    }
-
-    @Override
-    public boolean isResultNullable() {
-        return false;
-    }
-
-    @Override
-    public String name() {
-        return "loss";
-    }
-
-    @Override
-    public String canonicalName() {
-        return loss.canonicalName();
     }
 }

@@ -22,7 +22,7 @@ import org.apache.spark.sql.types.DataTypes;
  * {@code bin/xent --reduction none} writes them. C is the options', else the first
  * token's. An invalid token (or a null element without a NaN beside it) fails the query naming the token.
  */
-public final class SequenceLossSqlFunction implements ScalarFunction<ArrayData>, Serializable {
+public final class SequenceLossSqlFunction implements ScalarFunction<ArrayData>, TakesCallOptions, Serializable {
     private static final long serialVersionUID = 1L;
 
     private final boolean floatLogits;
@@ -34,6 +34,11 @@ public final class SequenceLossSqlFunction implements ScalarFunction<ArrayData>,
         this.floatLogits = floatLogits;
         this.withOptions = withOptions;
         this.options = new CallOptions(defaults);
+    }
+
+    @Override
+    public CrossEntropyOptions callOptions(MapData map) {
+        return options.of(map);
     }
 
     /** The per-token losses of one row under the session's options. */

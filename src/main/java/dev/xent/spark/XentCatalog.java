@@ -58,6 +58,7 @@ public final class XentCatalog implements FunctionCatalog {
     @Override
     public void initialize(String name, CaseInsensitiveStringMap options) {
         this.name = name;
+        CallOptionsCheck.addToActiveSession();
     }
 
     @Override
@@ -96,8 +97,8 @@ public final class XentCatalog implements FunctionCatalog {
         CatalogArguments args = new CatalogArguments("loss", input, 2, "(logits, target [, options])");
         boolean isFloat = args.isFloatArray(0, "logits");
         if (CatalogArguments.isIntegral(args.type(1))) {
-            IndexLoss loss = new IndexLoss(isFloat, args.hasOptions(), defaults());
-            return input.fields()[1].nullable() ? new NullableTargetLoss(loss) : loss;
+            return input.fields()[1].nullable() ? new NullableTargetLoss(isFloat, args.hasOptions(), defaults())
+                    : new IndexLoss(isFloat, args.hasOptions(), defaults());
         }
         if (CatalogArguments.isFloatingArray(args.type(1))) {
             return new ProbabilityLoss(isFloat, args.hasOptions(), defaults());

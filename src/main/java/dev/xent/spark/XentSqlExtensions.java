@@ -20,8 +20,10 @@ import scala.runtime.BoxedUnit;
  * PyTorch's defaults otherwise. They are read by {@link OptionsReader}, as a catalog call's map is: the same keys
  * (snake_case works too) and the same messages.
  *
- * <p>The functions are registered when the session builds its analyzer, through a check rule that does nothing
- * else: only public extension points are used.
+ * <p>The functions are registered when the session builds its analyzer, through a check rule, which also reads the
+ * constant options maps of the catalog functions' calls ({@link CallOptionsCheck}): with this extension, a bad
+ * per-call option of {@code xent.loss} or {@code xent.agg} is an analysis error. Only public extension points are
+ * used.
  */
 public final class XentSqlExtensions implements Function1<SparkSessionExtensions, BoxedUnit> {
 
@@ -29,7 +31,10 @@ public final class XentSqlExtensions implements Function1<SparkSessionExtensions
     public BoxedUnit apply(SparkSessionExtensions extensions) {
         extensions.injectCheckRule(session -> {
             XentFunctions.register(session, options(session));
-            return plan -> BoxedUnit.UNIT;
+            return plan -> {
+                CallOptionsCheck.check(plan);
+                return BoxedUnit.UNIT;
+            };
         });
         return BoxedUnit.UNIT;
     }

@@ -4,8 +4,8 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * A Spark application configured only by {@code spark.sql.extensions} (and the master): runs xent's SQL functions
- * and prints the results, one per line, for {@link SqlExtensionIT}.
+ * A Spark application configured only by {@code spark.sql.extensions} (and the master; the catalog too, for its
+ * options check): runs xent's SQL functions and prints the results, one per line, for {@link SqlExtensionIT}.
  */
 public final class SqlExtensionMain {
     private SqlExtensionMain() {
@@ -15,6 +15,7 @@ public final class SqlExtensionMain {
         SparkSession spark = SparkSession.builder()
                 .master("local[1]")
                 .config("spark.sql.extensions", "dev.xent.spark.XentSqlExtensions")
+                .config("spark.sql.catalog.xent", "dev.xent.spark.XentCatalog")
                 .config("spark.xent.labelSmoothing", args.length > 0 ? args[0] : "0.0")
                 .config("spark.ui.enabled", "false")
                 .config("spark.driver.bindAddress", "127.0.0.1")
@@ -33,6 +34,12 @@ public final class SqlExtensionMain {
                 + "WHERE id = 0").first();
         System.out.println("row0=" + first.getDouble(0));
         System.out.println("kernel=" + dev.xent.core.SumExp.best().name());
+        try { // with the extension, a bad constant per-call option of a catalog function fails the analysis
+            spark.sql("SELECT xent.agg(logits, target, map('ignore', '3')) FROM digits").queryExecution().analyzed();
+            System.out.println("badOption=analyzed");
+        } catch (Exception e) {
+            System.out.println("badOption=" + e.getClass().getName() + ": " + e.getMessage().replace('\n', ' '));
+        }
         spark.stop();
     }
 }

@@ -13,6 +13,7 @@ import dev.xent.testing.Frames;
 import dev.xent.testing.SharedSpark;
 import java.util.List;
 import java.util.Random;
+import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -175,6 +176,28 @@ class XentCatalogTest {
         assertTrue(messages(range).contains("label_smoothing must be between 0.0 and 1.0"), messages(range));
         Exception type = assertThrows(Exception.class, () -> rows("SELECT xent.loss(logits, 'a') FROM cat_float"));
         assertTrue(messages(type).contains("xent.loss: argument 2 (target) has type string"), messages(type));
+    }
+
+    @Test
+    void badConstantOptionsFailWhenTheQueryIsPlannedNamingTheKey() {
+        SparkSession spark = SharedSpark.get();
+        // Rows from a scan, not constants (the optimizer folds a call on constants, running it before our rule).
+        String rows = " FROM (SELECT array(CAST(id AS float), 2.0F) AS logits, "
+                + "CAST(IF(id = 0, 1, NULL) AS int) AS target FROM range(2))";
+        String[][] calls = {
+            {"xent.loss(logits, 1, map('ignore', '3'))", "xent option 'ignore' is unknown"},
+            {"xent.loss(logits, target, map('ignore_index', 'x'))",
+                "xent option 'ignore_index': 'x' is not an integer"},
+            {"xent.agg(logits, target, map('label_smoothing', '2'))", "label_smoothing must be between 0.0 and 1.0"},
+            {"xent.loss(logits, array(0.5D, 0.5D), map('weight', 'a,b'))", "xent option 'weight'"},
+            {"xent.sequence_loss(array(logits), array(1), map('input_kind', 'odds'))", "xent option 'input_kind'"},
+        };
+        for (String[] call : calls) {
+            Dataset<Row> query = spark.sql("SELECT " + call[0] + rows);
+            query.queryExecution().analyzed(); // the catalog alone cannot see the map at analysis
+            Exception e = assertThrows(AnalysisException.class, () -> query.queryExecution().optimizedPlan(), call[0]);
+            assertTrue(e.getMessage().contains(call[1]), call[0] + ": " + e.getMessage());
+        }
     }
 
     @Test
