@@ -9,6 +9,7 @@ import dev.xent.report.SummaryJson;
 import dev.xent.spark.Evaluation;
 import dev.xent.spark.InputColumns;
 import dev.xent.spark.InputSchemaException;
+import dev.xent.spark.ReaderBatch;
 import dev.xent.spark.RowPolicy;
 import dev.xent.spark.TooManyRejectedException;
 import java.io.PrintWriter;
@@ -20,8 +21,8 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** {@code xent evaluate}: PyTorch's cross-entropy over a dataset of model outputs, computed by Spark. */

@@ -26,8 +26,8 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
         cli.setOut(outWriter);
         cli.setErr(errWriter);
         cli.setParameterExceptionHandler((e, a) -> {
-            errWriter.println("xent: " + e.getMessage() + " (see 'xent " + e.getCommandLine().getCommandName()
-                    + " --help')");
+            errWriter.println("xent: " + e.getMessage() + " (see '"
+                    + e.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
             return ExitCode.BAD_INPUT;
         });
         CommandLine command = args.length > 0 ? cli.getSubcommands().get(args[0]) : null;

@@ -361,8 +361,7 @@ public final class CrossEntropy {
                     + "negative, got " + ignoreIndex);
         }
         if (p == null) {
-            throw new InvalidRowException(InvalidRowException.Reason.NULL_PROBABILITIES,
-                    "target probabilities are null");
+            throw RowRule.nullTarget();
         }
         if (p.length != classes) {
             throw new InvalidRowException(InvalidRowException.Reason.RAGGED_PROBABILITIES, "target probabilities have "

@@ -14,6 +14,8 @@ public final class InvalidRowException extends IllegalArgumentException {
         NULL_TARGET,
         NULL_LOGITS,
         RAGGED_LOGITS,
+        /** No longer given: a null probability array is {@link #NULL_TARGET}, as a null class index. */
+        @Deprecated
         NULL_PROBABILITIES,
         RAGGED_PROBABILITIES
     }

@@ -7,6 +7,7 @@ import dev.xent.core.CrossEntropyOptions;
 import dev.xent.core.Figure;
 import dev.xent.core.Figures;
 import dev.xent.core.InputKind;
+import dev.xent.core.OptionsReader;
 import dev.xent.core.LossState;
 import dev.xent.spark.Evaluation;
 import dev.xent.spark.ExtraFigures;
@@ -208,8 +209,8 @@ public class CrossEntropyEvaluator extends Evaluator implements DefaultParamsWri
     public CrossEntropyOptions options() {
         CrossEntropyOptions.Builder b = CrossEntropyOptions.builder()
                 .ignoreIndex(getIgnoreIndex())
-                .labelSmoothing(getLabelSmoothing())
-                .inputKind(InputKind.parse(getInputKind()));
+                .labelSmoothing(getLabelSmoothing());
+        OptionsReader.set(b, "inputKind", getInputKind()); // the SQL settings' reader: the same values and messages
         if (isDefined(classWeights)) {
             b.weight(getClassWeights());
         }
@@ -253,7 +254,7 @@ public class CrossEntropyEvaluator extends Evaluator implements DefaultParamsWri
         Map<String, Double> out = new LinkedHashMap<>();
         out.put("mean", state.mean());
         out.put("sum", state.sum());
-        out.put("perplexity", Math.exp(state.mean()));
+        out.put("perplexity", state.perplexity());
         for (Figure f : state.figures()) {
             f.values(state).forEach((name, v) -> {
                 if (v instanceof Double) {

@@ -3,6 +3,7 @@ package dev.xent.spark;
 import static org.apache.spark.sql.functions.col;
 
 import dev.xent.core.CrossEntropyOptions;
+import dev.xent.core.RowRule;
 import dev.xent.core.EvaluationResult;
 import dev.xent.core.InvalidRowException;
 import dev.xent.core.LogitsEncoding;
@@ -162,8 +163,7 @@ public final class Evaluation {
 
     /** C: the options' class count or weight length, else the length of the first row with logits (0: none). */
     public int classes(InputColumns columns) {
-        int known = options.knownClasses();
-        return known > 0 ? known : firstRowClasses(columns);
+        return RowRule.learnedClasses(options, () -> firstRowClasses(columns));
     }
 
     /**
@@ -172,10 +172,11 @@ public final class Evaluation {
      */
     public int firstRowClasses(InputColumns columns) {
         if (firstRowClasses == null) {
-            List<Row> first = input.where(columns.logitsLength().gt(0))
+            List<Row> first = ReaderBatch.during(input.sparkSession(), 1, () -> input  // the row may be wide
+                    .where(columns.logitsLength().gt(0))
                     .select(columns.logitsLength())
                     .limit(1)
-                    .collectAsList();
+                    .collectAsList());
             firstRowClasses = first.isEmpty() ? 0 : Math.max(0, first.get(0).getInt(0));
         }
         return firstRowClasses;
@@ -186,11 +187,12 @@ public final class Evaluation {
         InputColumns columns = checkColumns();
         figures.make(columns.targets(), columns.isSequence(), columns.targetName()); // refuses figures not defined
         int classes = classes(columns);
+        int batch = ReaderBatch.rows(columns.isSequence() ? ReaderBatch.sequenceLogits(classes) : classes);
         if (classes == 0 && options.classes() == 0) {
             // No row has logits: any row there is must be invalid; C = 1 lets the scan say so (or count it).
-            return scan(columns, 1, 0);
+            return ReaderBatch.during(input.sparkSession(), batch, () -> scan(columns, 1, 0));
         }
-        return scan(columns, classes, classes);
+        return ReaderBatch.during(input.sparkSession(), batch, () -> scan(columns, classes, classes));
     }
 
     private EvaluationResult scan(InputColumns columns, int kernelClasses, int reportedClasses) {

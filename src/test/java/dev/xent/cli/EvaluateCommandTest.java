@@ -13,6 +13,7 @@ import dev.xent.core.InputKind;
 import dev.xent.core.LogSoftmax;
 import dev.xent.core.LossState;
 import dev.xent.core.golden.TorchMatch;
+import dev.xent.spark.ReaderBatch;
 import dev.xent.testing.SharedSpark;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
