@@ -9,10 +9,12 @@ token weights, class weights, the ignore index, empty and fully masked sequences
 kept too, so a test can also run the same sequences through xent's full-logit path and compare.
 
 Run: /usr/bin/python3 generate.py   (writes cases.jsonl and count.json beside this file; torch 1.13)
+Check: /usr/bin/python3 generate.py --check   (regenerates in memory, exits 1 on any difference; .ci/run runs it)
 """
 import json
 import math
 import os
+import sys
 from fractions import Fraction
 
 import torch
@@ -120,11 +122,25 @@ CASES = [
     case("sharp", 10, 32, [16, 3, 9], scale=12.0),
 ]
 
+def files():
+    """The generated files' names and texts."""
+    cases = "".join(json.dumps(c, allow_nan=False) + "\n" for c in CASES)
+    count = json.dumps({"cases.jsonl": len(CASES), "torch": torch.__version__}) + "\n"
+    return {"cases.jsonl": cases, "count.json": count}
+
+
 if __name__ == "__main__":
-    with open(os.path.join(HERE, "cases.jsonl"), "w") as f:
-        for c in CASES:
-            f.write(json.dumps(c, allow_nan=False) + "\n")
-    with open(os.path.join(HERE, "count.json"), "w") as f:
-        json.dump({"cases.jsonl": len(CASES), "torch": torch.__version__}, f)
-        f.write("\n")
+    texts = files()
+    if "--check" in sys.argv[1:]:
+        different = []
+        for name, text in texts.items():
+            with open(os.path.join(HERE, name)) as f:
+                if f.read() != text:
+                    different.append(name)
+        print("target log-prob golden cases: %s (torch %s)"
+              % ("DIFFERENT: " + ", ".join(different) if different else "same", torch.__version__))
+        sys.exit(1 if different else 0)
+    for name, text in texts.items():
+        with open(os.path.join(HERE, name), "w") as f:
+            f.write(text)
     print(len(CASES), "cases, torch", torch.__version__)
