@@ -1,6 +1,6 @@
 package dev.xent.bench;
 
-import dev.xent.cli.ReaderBatch;
+import dev.xent.spark.ReaderBatch;
 import dev.xent.core.CrossEntropyOptions;
 import dev.xent.spark.Evaluation;
 import java.io.IOException;

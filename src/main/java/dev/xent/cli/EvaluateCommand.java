@@ -9,9 +9,11 @@ import dev.xent.report.SummaryJson;
 import dev.xent.spark.Evaluation;
 import dev.xent.spark.InputColumns;
 import dev.xent.spark.InputSchemaException;
+import dev.xent.spark.ReaderBatch;
 import dev.xent.spark.RowPolicy;
 import dev.xent.spark.TooManyRejectedException;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -19,12 +21,12 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** {@code xent evaluate}: PyTorch's cross-entropy over a dataset of model outputs, computed by Spark. */
-@Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
+@Command(name = "evaluate", mixinStandardHelpOptions = false, sortOptions = false, usageHelpAutoWidth = true,
         versionProvider = Main.Version.class,
         description = {"Evaluates PyTorch's CrossEntropyLoss (or NLLLoss) over every row of a dataset as one batch,",
             "per group and per row; prints the summary as JSON and writes it to --output."},
@@ -35,6 +37,9 @@ import picocli.CommandLine.Spec;
 public final class EvaluateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
+
+    @Mixin
+    HelpOptions help; // -h/--help and -V: --version is Delta time travel, in InputOptions
 
     @Mixin
     InputOptions input;
@@ -53,6 +58,9 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     @Mixin
     SparkOptions spark;
+
+    /** The group-by columns' types, for the state file ({@code --state}); learnt from the input's schema. */
+    private List<String> groupTypes;
 
     /** What the options ask for, checked before Spark starts. */
     private record Request(CrossEntropyOptions options, String rowsFormat, RejectionLimit limit, RowPolicy policy) {
@@ -94,6 +102,8 @@ public final class EvaluateCommand implements Callable<Integer> {
     /** Checks every option that can be checked without Spark; a usage error names the first one at fault. */
     private Request parse() {
         CrossEntropyOptions options = loss.options();
+        TargetLogProbCheck.check(options.inputKind(), loss.labelSmoothing, figures.metrics, figures.perClass,
+                input.logitsEncoding, input.maskColumn, input.tokenWeightColumn);
         input.path();
         input.inputFormat();
         String rowsFormat = output.rowsFormat();
@@ -101,6 +111,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             output.require("--reduction none writes one loss per row");
         }
         input.partitions();
+        output.state();
         if (figures.report()) {
             output.require("--report writes DIR/report.html");
         }
@@ -114,10 +125,9 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     /** Reads the input and evaluates it; writes the per-row and rejected rows into {@code folder}'s staging. */
     private EvaluationResult run(Request request, OutputFolder folder) {
-        SparkSession session = spark.session("xent evaluate");
+        SparkSession session = spark.session("xent evaluate", input.sessionSettings(spark.local()));
         input.checkExists(session);
         Dataset<Row> df = input.read(session);
-        InputFormat inputFormat = input.inputFormat();
         CrossEntropyOptions options = request.options();
         Evaluation evaluation = Evaluation.of(df)
                 .logitsColumn(input.logitsColumn)
@@ -129,8 +139,10 @@ public final class EvaluateCommand implements Callable<Integer> {
                 .rowPolicy(request.policy())
                 .logitsEncoding(input.encoding())
                 .sequenceCounts(input.bytesColumn, input.wordsColumn)
-                .singleFileReader(f -> inputFormat.reader(session).schema(df.schema()).load(f));
+                .tokenColumns(input.maskColumn, input.tokenWeightColumn)
+                .singleFileReader(input.singleFileReader(session, df.schema()));
         InputColumns columns = evaluation.checkColumns();
+        groupTypes = output.state() ? StateFile.groupTypes(df.schema(), figures.groupBy()) : null;
         evaluation.figures(figures.figures(columns));
         Map<String, String> conf = spark.sparkConf();
         ReaderBatch.set(session, 1, conf); // the first row, read to learn C, may be wide
@@ -155,6 +167,10 @@ public final class EvaluateCommand implements Callable<Integer> {
         Map<String, Object> inputInfo = input.inputInfo();
         Map<String, Object> columnInfo = input.columnInfo(figures.groupBy());
         String summary = SummaryJson.text(SummaryJson.of(result, request.options(), inputInfo, columnInfo));
+        if (output.state()) {
+            folder.writeBytes(StateFile.NAME, StateFile.of(result, request.options(), inputInfo, columnInfo,
+                    figures.groupBy(), groupTypes).toBytes());
+        }
         if (figures.report()) {
             folder.writeText("report.html", HtmlReport.of(result, request.options(), inputInfo, columnInfo));
         }

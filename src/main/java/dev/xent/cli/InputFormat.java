@@ -9,7 +9,9 @@ enum InputFormat {
     PARQUET,
     JSON,
     CSV,
-    ORC;
+    ORC,
+    /** A Delta Lake table by path (its data files are Parquet); needs Delta Lake on Spark's classpath. */
+    DELTA;
 
     /** The format named by {@code --format}, or else by the path's extension, else Parquet. */
     static InputFormat of(String option, String path) {
@@ -19,7 +21,7 @@ enum InputFormat {
                     return f;
                 }
             }
-            throw new UsageException("--format: expected one of parquet, json, csv, orc but got '" + option + "'");
+            throw new UsageException("--format: expected one of parquet, json, csv, orc, delta but got '" + option + "'");
         }
         String p = path.toLowerCase(Locale.ROOT).replaceAll("/+$", "");
         if (p.endsWith(".json") || p.endsWith(".jsonl") || p.endsWith(".ndjson")) {
@@ -32,6 +34,11 @@ enum InputFormat {
             return ORC;
         }
         return PARQUET;
+    }
+
+    /** The format of one data file: a Delta table's files are Parquet. */
+    InputFormat fileFormat() {
+        return this == DELTA ? PARQUET : this;
     }
 
     String sparkName() {

@@ -7,12 +7,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -24,9 +27,13 @@ public final class InputOptions {
             + "(file:, hdfs:, s3a:). Required.")
     String input;
 
-    @Option(names = "--format", paramLabel = "FORMAT", description = "parquet, json, csv or orc (default: from the "
-            + "file extension, else parquet).")
+    @Option(names = "--format", paramLabel = "FORMAT", description = "parquet, json, csv, orc or delta (a Delta "
+            + "table by path) (default: from the file extension, else parquet).")
     String format;
+
+    /** --table, --where, --version, --timestamp and --metastore. */
+    @Mixin
+    InputSource source = new InputSource();
 
     @Option(names = "--logits-col", paramLabel = "COL", defaultValue = "logits", description = "Logits column: "
             + "array<float>, array<double>, vector, or (CSV) a string of numbers (default: ${DEFAULT-VALUE}).")
@@ -48,6 +55,14 @@ public final class InputOptions {
             + "sequence's word count, for bits per word (default: none).")
     String wordsColumn;
 
+    @Option(names = "--mask-col", paramLabel = "COL", description = "--input-kind target-log-probs: a column of "
+            + "booleans or 0/1, one per token, true for the tokens to score (default: none, every token).")
+    String maskColumn;
+
+    @Option(names = "--token-weight-col", paramLabel = "COL", description = "--input-kind target-log-probs: a "
+            + "column of per-token weights; the mean divides by their sum over the scored tokens (default: none).")
+    String tokenWeightColumn;
+
     @Option(names = "--id-cols", paramLabel = "COL", split = ",", description = "Columns that identify a row: named "
             + "in errors, and the only columns kept beside the loss in DIR/rows (default: every column but the "
             + "logits).")
@@ -57,17 +72,26 @@ public final class InputOptions {
             + " partitions first (default: 0, keep the input's).")
     int partitions;
 
-    /** {@code --input}; a usage error when it is missing or blank. */
+    /** {@code --input}, or null with {@code --table}; a usage error when neither is given, or both. */
     String path() {
-        if (input == null || input.isBlank()) {
-            throw new UsageException("--input: required; give the file or folder to evaluate");
-        }
+        source.check(input, format);
         return input;
     }
 
-    /** {@code --format}, or the format the path's extension names. */
+    /** {@code --format}, or the format the path's extension names (Parquet for a table: what it reads with). */
     InputFormat inputFormat() {
-        return InputFormat.of(format, path());
+        return path() == null ? InputFormat.PARQUET : InputFormat.of(format, path());
+    }
+
+    /** Spark settings the input needs when the session starts (a Hive metastore, Delta's catalog). */
+    Map<String, String> sessionSettings(boolean local) {
+        return source.sessionSettings(local, format);
+    }
+
+    /** Reads one data file of the input alone (to name an invalid row by its place in its file); null for a table. */
+    Function<String, Dataset<Row>> singleFileReader(SparkSession spark, StructType schema) {
+        InputFormat f = inputFormat().fileFormat();
+        return path() == null ? null : file -> f.reader(spark).schema(schema).load(file);
     }
 
     /** {@code --partitions}, checked. */
@@ -95,6 +119,9 @@ public final class InputOptions {
     /** Fails with a usage error unless the input path (or glob) matches at least one file or folder. */
     void checkExists(SparkSession spark) {
         String path = path();
+        if (path == null) {
+            return; // a table: the catalog says whether it exists
+        }
         try {
             Path p = new Path(path);
             FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
@@ -107,23 +134,17 @@ public final class InputOptions {
         }
     }
 
-    /** The input as a DataFrame; a usage error naming the path when Spark cannot read it in this format. */
+    /**
+     * The input as a DataFrame (the table or the files, at the version asked, filtered by {@code --where}); a usage
+     * error naming the path or table when Spark cannot read it.
+     */
     Dataset<Row> read(SparkSession spark) {
-        InputFormat f = inputFormat();
-        try {
-            return f.reader(spark).load(path());
-        } catch (Exception e) { // Spark's AnalysisException and SparkException are checked, thrown undeclared
-            throw new UsageException("--input: cannot read " + path() + " as " + f.sparkName() + ": "
-                    + readFailure(e));
-        }
+        return source.read(spark, inputFormat(), path());
     }
 
-    /** The summary's {@code input} block. */
+    /** The summary's {@code input} block: the path or table, the format, and the filter and version when given. */
     Map<String, Object> inputInfo() {
-        Map<String, Object> info = new LinkedHashMap<>();
-        info.put("path", input);
-        info.put("format", inputFormat().sparkName());
-        return info;
+        return source.info(path(), inputFormat());
     }
 
     /** The summary's {@code columns} block; {@code groupBy} comes from the figure options. */
@@ -131,6 +152,10 @@ public final class InputOptions {
         Map<String, Object> info = new LinkedHashMap<>();
         info.put("logits_col", logitsColumn);
         info.put("target_col", targetColumn);
+        if (maskColumn != null || tokenWeightColumn != null) {
+            info.put("mask_col", maskColumn);
+            info.put("token_weight_col", tokenWeightColumn);
+        }
         info.put("logits_encoding", logitsEncoding == null ? null : encoding().name().toLowerCase(Locale.ROOT));
         info.put("group_by", groupBy);
         info.put("id_cols", idColumns());

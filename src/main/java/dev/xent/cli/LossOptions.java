@@ -29,7 +29,8 @@ public final class LossOptions {
     boolean logProbs;
 
     @Option(names = "--input-kind", paramLabel = "KIND", description = "What the logits column holds: logits, "
-            + "log-probs (NLLLoss) or probabilities (NLLLoss of their log) (default: logits).")
+            + "log-probs (NLLLoss), probabilities (NLLLoss of their log) or target-log-probs (each token's target "
+            + "log-probability only: an array per sequence, or one number per row) (default: logits).")
     String inputKind;
 
     @Option(names = "--classes", paramLabel = "C", description = "Number of classes (default: the --weight length, "
@@ -81,8 +82,8 @@ public final class LossOptions {
         try {
             kind = InputKind.parse(inputKind);
         } catch (IllegalArgumentException e) {
-            throw new UsageException("--input-kind: expected logits, log-probs or probabilities but got '"
-                    + inputKind + "'");
+            throw new UsageException("--input-kind: expected logits, log-probs, probabilities or target-log-probs "
+                    + "but got '" + inputKind + "'");
         }
         if (logProbs && kind != InputKind.LOG_PROBABILITIES) {
             throw new UsageException("--log-probs says log-probabilities but --input-kind says '" + inputKind + "'");

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 /** The {@code xent} command line: {@code main} only runs the command and exits with its code. */
 @Command(name = "xent", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "PyTorch-exact cross-entropy evaluation on Apache Spark.",
-        subcommands = {EvaluateCommand.class})
+        subcommands = {EvaluateCommand.class, MergeCommand.class})
 public final class Main implements java.util.concurrent.Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

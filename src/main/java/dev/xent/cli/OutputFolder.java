@@ -141,8 +141,12 @@ final class OutputFolder implements AutoCloseable {
     }
 
     void writeText(String name, String text) {
+        writeBytes(name, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    void writeBytes(String name, byte[] bytes) {
         try (OutputStream out = fs.create(new Path(staging, name), true)) {
-            out.write(text.getBytes(StandardCharsets.UTF_8));
+            out.write(bytes);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + name + " in " + staging, e);
         }

@@ -68,6 +68,9 @@ final class OutputGuard {
     /** Every path the input names: each glob match, resolved; the input as given when it matches nothing. */
     private static List<URI> inputs(String input, Configuration hadoop) {
         List<URI> resolved = new ArrayList<>();
+        if (input == null) {
+            return resolved; // a catalog table: its files are the catalog's, never an output folder
+        }
         try {
             Path path = new Path(input);
             FileSystem fs = path.getFileSystem(hadoop);

@@ -14,6 +14,10 @@ public final class OutputOptions {
             + "json, for DIR/rows (default: ${DEFAULT-VALUE}).")
     String outputFormat;
 
+    @Option(names = "--state", defaultValue = "false", description = "Also write DIR/" + StateFile.NAME + ": the "
+            + "exact state of every figure, overall and per group, for 'xent merge' (default: ${DEFAULT-VALUE}).")
+    boolean state;
+
     @Option(names = "--overwrite", defaultValue = "false", description = "Replace a non-empty output folder "
             + "(default: ${DEFAULT-VALUE}).")
     boolean overwrite;
@@ -28,6 +32,14 @@ public final class OutputOptions {
         if (output == null) {
             throw new UsageException(what + ": give --output DIR");
         }
+    }
+
+    /** {@code --state}: write DIR/state.xent; a usage error without an output folder. */
+    boolean state() {
+        if (state) {
+            require("--state writes DIR/" + StateFile.NAME);
+        }
+        return state;
     }
 
     /** {@code --output-format}, checked: parquet or json. */

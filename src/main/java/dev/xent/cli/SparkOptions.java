@@ -18,6 +18,12 @@ public final class SparkOptions {
     @Option(names = "--conf", paramLabel = "KEY=VALUE", split = ",", description = "Spark setting, repeatable.")
     Map<String, String> sparkConf = new LinkedHashMap<>();
 
+    /** True when Spark runs in this JVM: a {@code local} master, given or by default. */
+    boolean local() {
+        String m = master != null ? master : System.getProperty("spark.master", "local[*]");
+        return m.startsWith("local");
+    }
+
     /** The {@code --conf} settings, in the order given. */
     Map<String, String> sparkConf() {
         return sparkConf;
@@ -25,7 +31,13 @@ public final class SparkOptions {
 
     /** The Spark session these options describe (an existing one, under spark-submit), named {@code appName}. */
     SparkSession session(String appName) {
+        return session(appName, Map.of());
+    }
+
+    /** The same, with settings a command needs at session start ({@code --conf} still wins over them). */
+    SparkSession session(String appName, Map<String, String> needed) {
         SparkSession.Builder b = SparkSession.builder().appName(appName);
+        needed.forEach(b::config);
         SparkSettings.of(master, System.getProperty("spark.master"), sparkConf).forEach(b::config);
         return b.getOrCreate();
     }

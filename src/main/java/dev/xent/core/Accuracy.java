@@ -11,21 +11,14 @@ import java.util.Map;
  * largest log-probability) is the target. Every row counts once, whatever its weight; ignored and rejected rows are
  * left out. A row with a NaN logit predicts its first NaN class. No rows: NaN.
  */
-public final class Accuracy implements Figure {
+public final class Accuracy extends FigureBase<Accuracy> {
     private static final long serialVersionUID = 1L;
     static final String ID = "accuracy";
 
-    private long rows;
-    private long correct;
+    private HitCount hits = new HitCount();
 
-    @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
-    public boolean appliesTo(LossState.Targets targets, boolean sequences) {
-        return targets == LossState.Targets.CLASS_INDEX && !sequences;
+    public Accuracy() {
+        super(ID, "metrics", Rows.CLASS_INDEX);
     }
 
     @Override
@@ -39,48 +32,40 @@ public final class Accuracy implements Figure {
     }
 
     @Override
-    public void add(ScoredRow row) {
-        if (row.sequence() != null) {
-            return;
-        }
-        rows++;
-        correct += row.argmax() == row.target() ? 1 : 0;
+    void addRow(ScoredRow row) {
+        hits.add(row.argmax() == row.target());
     }
 
     @Override
-    public void merge(Figure other) {
-        Accuracy o = (Accuracy) other;
-        rows += o.rows;
-        correct += o.correct;
+    void mergeSame(Accuracy other) {
+        hits.merge(other.hits);
     }
 
     /** The rows counted. */
     public long rows() {
-        return rows;
+        return hits.rows();
     }
 
     /** NaN without rows. */
     public double accuracy() {
-        return (double) correct / rows;
+        return hits.share();
     }
 
     @Override
     public void writeTo(DataOutput out) throws IOException {
-        out.writeLong(rows);
-        out.writeLong(correct);
+        hits.writeTo(out);
     }
 
     static Accuracy readFrom(DataInput in) throws IOException {
         Accuracy a = new Accuracy();
-        a.rows = in.readLong();
-        a.correct = in.readLong();
+        a.hits = HitCount.readFrom(in);
         return a;
     }
 
     @Override
     public Map<String, Object> values(LossState total) {
         Map<String, Object> v = new LinkedHashMap<>();
-        v.put("rows", rows);
+        v.put("rows", hits.rows());
         v.put("accuracy", accuracy());
         return v;
     }

@@ -14,21 +14,15 @@ import java.util.Map;
  * nothing; label smoothing leaves {@code y} as it is. Both sums are exact. A NaN or {@code +inf} logit makes its row's score and the mean NaN; no scored rows,
  * or a zero weight sum with a zero score sum, give NaN; a zero weight sum with a non-zero score sum gives ±inf.
  */
-public final class Brier implements Figure {
+public final class Brier extends FigureBase<Brier> {
     private static final long serialVersionUID = 1L;
     static final String ID = "brier";
 
     private ExactSum weightedScores = new ExactSum();
     private ExactSum weights = new ExactSum();
 
-    @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
-    public boolean appliesTo(LossState.Targets targets, boolean sequences) {
-        return !sequences;
+    public Brier() {
+        super(ID, "metrics", Rows.NOT_SEQUENCES);
     }
 
     @Override
@@ -37,10 +31,7 @@ public final class Brier implements Figure {
     }
 
     @Override
-    public void add(ScoredRow row) {
-        if (row.sequence() != null) {
-            return;
-        }
+    void addRow(ScoredRow row) {
         double[] lsm = row.logProbabilities();
         double[] target = row.probabilities();
         double score = 0.0;
@@ -54,8 +45,7 @@ public final class Brier implements Figure {
     }
 
     @Override
-    public void merge(Figure other) {
-        Brier o = (Brier) other;
+    void mergeSame(Brier o) {
         weightedScores.merge(o.weightedScores);
         weights.merge(o.weights);
     }

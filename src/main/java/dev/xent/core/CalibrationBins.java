@@ -15,7 +15,7 @@ import java.util.Map;
  * whose confidence is NaN goes to the first bin with a NaN confidence, making that bin's mean confidence and the
  * ECE NaN. No rows: an ECE of NaN, and every bin's accuracy and mean confidence NaN.
  */
-public final class CalibrationBins implements Figure {
+public final class CalibrationBins extends FigureBase<CalibrationBins> {
     private static final long serialVersionUID = 1L;
     static final String ID = "calibration";
 
@@ -28,19 +28,10 @@ public final class CalibrationBins implements Figure {
     private final FixedPointSum[] binConfidence = new FixedPointSum[BINS];
 
     public CalibrationBins() {
+        super(ID, "metrics", Rows.CLASS_INDEX);
         for (int b = 0; b < BINS; b++) {
             binConfidence[b] = new FixedPointSum();
         }
-    }
-
-    @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
-    public boolean appliesTo(LossState.Targets targets, boolean sequences) {
-        return targets == LossState.Targets.CLASS_INDEX && !sequences;
     }
 
     @Override
@@ -49,10 +40,7 @@ public final class CalibrationBins implements Figure {
     }
 
     @Override
-    public void add(ScoredRow row) {
-        if (row.sequence() != null) {
-            return;
-        }
+    void addRow(ScoredRow row) {
         int argmax = row.argmax();
         boolean hit = argmax == row.target();
         double confidence = Math.exp(row.logProbabilities()[argmax]);
@@ -64,8 +52,7 @@ public final class CalibrationBins implements Figure {
     }
 
     @Override
-    public void merge(Figure other) {
-        CalibrationBins o = (CalibrationBins) other;
+    void mergeSame(CalibrationBins o) {
         rows += o.rows;
         for (int b = 0; b < BINS; b++) {
             binRows[b] += o.binRows[b];
@@ -100,6 +87,28 @@ public final class CalibrationBins implements Figure {
     /** The mean confidence of bin {@code b}; NaN for an empty bin. */
     public double binMeanConfidence(int b) {
         return binRows[b] == 0 ? Double.NaN : binConfidence[b].value() / binRows[b];
+    }
+
+    /** The reliability diagram: one bar per bin with rows, its height the bin's accuracy; none without rows. */
+    @Override
+    public List<Chart> charts(LossState total) {
+        List<Chart.Bar> bars = new ArrayList<>();
+        for (int b = 0; b < BINS; b++) {
+            if (binRows[b] > 0) {
+                bars.add(new Chart.Bar((double) b / BINS, (double) (b + 1) / BINS, binAccuracy(b), "",
+                        String.format(java.util.Locale.ROOT, "confidence %.2f-%.2f: accuracy %s, mean confidence %s, "
+                                + "%d rows", (double) b / BINS, (double) (b + 1) / BINS, binAccuracy(b),
+                                binMeanConfidence(b), binRows[b]), Chart.Tone.PLAIN));
+            }
+        }
+        if (bars.isEmpty()) {
+            return List.of();
+        }
+        Chart.Table ece = new Chart.Table("ece", List.of("expected calibration error"),
+                List.of(List.of(expectedCalibrationError())));
+        return List.of(new Chart("reliability-diagram", "Reliability", Chart.Kind.COLUMNS, 360, 360,
+                "confidence (largest predicted probability)", "accuracy", 0, 1, 1, Chart.evenTicks(1, false),
+                Chart.evenTicks(1, false), bars, true, List.of(ece), ""));
     }
 
     @Override

@@ -66,6 +66,9 @@ public final class CrossEntropy {
             throw new IllegalArgumentException("arithmetic is null");
         }
         this.arithmetic = arithmetic;
+        if (options.inputKind() == InputKind.TARGET_LOG_PROBABILITIES) {
+            throw new IllegalArgumentException(TargetLogProbs.NO_DISTRIBUTION);
+        }
         if (classes < 1) {
             throw new IllegalArgumentException("the number of classes C must be at least 1, got " + classes);
         }
@@ -361,8 +364,7 @@ public final class CrossEntropy {
                     + "negative, got " + ignoreIndex);
         }
         if (p == null) {
-            throw new InvalidRowException(InvalidRowException.Reason.NULL_PROBABILITIES,
-                    "target probabilities are null");
+            throw RowRule.nullTarget();
         }
         if (p.length != classes) {
             throw new InvalidRowException(InvalidRowException.Reason.RAGGED_PROBABILITIES, "target probabilities have "

@@ -87,10 +87,7 @@ public final class CrossEntropyLoss {
     }
 
     private CrossEntropy kernel(double[][] rows) {
-        int classes = options.knownClasses();
-        if (classes == 0 && rows.length > 0 && rows[0] != null) {
-            classes = rows[0].length;
-        }
+        int classes = RowRule.learnedClasses(options, () -> RowRule.firstLength(rows));
         if (classes == 0 && rows.length > 0) {
             throw new IllegalArgumentException("row 0: cannot tell the number of classes from an empty or null row");
         }

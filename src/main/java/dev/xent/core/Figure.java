@@ -3,6 +3,7 @@ package dev.xent.core;
 import java.io.DataOutput;
 import java.io.IOException;
 import java.io.Serializable;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -50,4 +51,12 @@ public interface Figure extends Serializable {
 
     /** The reported values; {@code total} is the state the figure belongs to (mean, sum, options, C). */
     Map<String, Object> values(LossState total);
+
+    /**
+     * The charts (with their tables) this figure draws in a report, computed from the state; none by default (its
+     * numbers are still shown, in its block's table).
+     */
+    default List<Chart> charts(LossState total) {
+        return List.of();
+    }
 }

@@ -14,8 +14,16 @@ public final class InvalidRowException extends IllegalArgumentException {
         NULL_TARGET,
         NULL_LOGITS,
         RAGGED_LOGITS,
+        /** No longer given: a null probability array is {@link #NULL_TARGET}, as a null class index. */
+        @Deprecated
         NULL_PROBABILITIES,
-        RAGGED_PROBABILITIES
+        RAGGED_PROBABILITIES,
+        /** Target log-probabilities: a scored token's log-probability is NaN (or null) or positive. */
+        INVALID_LOG_PROBABILITY,
+        /** Target log-probabilities: a scored token's weight is NaN, infinite or null. */
+        INVALID_WEIGHT,
+        /** Target log-probabilities: the mask, weights or targets are null, hold a null, or differ in length. */
+        RAGGED_TOKENS
     }
 
     private final Reason reason;

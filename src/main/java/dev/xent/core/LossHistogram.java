@@ -14,7 +14,7 @@ import java.util.Map;
  * above, and a count of non-finite losses. Counts only, so any order of adds and merges gives the same histogram;
  * quantiles read from it are approximate (within one bin, about 12% of the value).
  */
-public final class LossHistogram implements Figure {
+public final class LossHistogram extends FigureBase<LossHistogram> {
     private static final long serialVersionUID = 1L;
     static final String ID = "histogram";
 
@@ -29,19 +29,8 @@ public final class LossHistogram implements Figure {
     private final long[] counts = new long[LOG_BINS + 2];
     private long nonFinite;
 
-    @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
-    public String block() {
-        return "loss_histogram";
-    }
-
-    @Override
-    public boolean appliesTo(LossState.Targets targets, boolean sequences) {
-        return !sequences;
+    public LossHistogram() {
+        super(ID, "loss_histogram", Rows.NOT_SEQUENCES);
     }
 
     @Override
@@ -50,10 +39,8 @@ public final class LossHistogram implements Figure {
     }
 
     @Override
-    public void add(ScoredRow row) {
-        if (row.sequence() == null) {
-            add(row.loss());
-        }
+    void addRow(ScoredRow row) {
+        add(row.loss());
     }
 
     /** Adds one row's loss. */
@@ -78,8 +65,7 @@ public final class LossHistogram implements Figure {
     }
 
     @Override
-    public void merge(Figure other) {
-        LossHistogram o = (LossHistogram) other;
+    void mergeSame(LossHistogram o) {
         for (int b = 0; b < counts.length; b++) {
             counts[b] += o.counts[b];
         }
@@ -108,6 +94,43 @@ public final class LossHistogram implements Figure {
         }
         v.put("bins", bins);
         return v;
+    }
+
+    /**
+     * The histogram from the first to the last non-empty bin, on a log axis ticked at each decade, with the count
+     * of non-finite losses (not drawn) in its note; none without a finite loss.
+     */
+    @Override
+    public List<Chart> charts(LossState total) {
+        if (finiteCount() == 0) {
+            return List.of();
+        }
+        int first = 0;
+        int last = counts.length - 1;
+        while (counts[first] == 0) {
+            first++;
+        }
+        while (counts[last] == 0) {
+            last--;
+        }
+        long max = 1;
+        List<Chart.Bar> bars = new ArrayList<>();
+        for (int b = first; b <= last; b++) {
+            max = Math.max(max, counts[b]);
+            bars.add(new Chart.Bar(b, b + 1, counts[b], "", lowerEdge(b) + " to " + upperEdge(b) + ": " + counts[b]
+                    + " rows", Chart.Tone.PLAIN));
+        }
+        List<Chart.Tick> xTicks = new ArrayList<>();
+        for (int b = first; b <= last + 1; b++) {
+            if (b == 0 || (b - 1) % PER_DECADE == 0) {
+                xTicks.add(new Chart.Tick(b, b == 0 ? "0" : String.format(java.util.Locale.ROOT, "%.0e",
+                        lowerEdge(b))));
+            }
+        }
+        return List.of(new Chart("loss-histogram", "Loss per row", Chart.Kind.COLUMNS, 840, 260,
+                "loss of a row (log scale)", "rows", first, last + 1, max, xTicks, Chart.evenTicks(max, true), bars,
+                false, List.of(), "Log-spaced bins, " + PER_DECADE + " per decade; " + nonFinite
+                        + " non-finite losses not shown."));
     }
 
     /** The number of bins, the two open-ended ones included. */

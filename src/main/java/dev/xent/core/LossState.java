@@ -535,6 +535,44 @@ public final class LossState implements Serializable {
         return e == null ? Double.NaN : e.standardError(mean(), scored, weightSum());
     }
 
+    /** {@code exp(mean)}: the perplexity of the mean loss (NaN with a NaN mean, +inf for a mean above ~709.8). */
+    public double perplexity() {
+        return Math.exp(mean());
+    }
+
+    /** The mean in bits: {@code mean / ln 2}. */
+    public double meanBits() {
+        return mean() / Math.log(2.0);
+    }
+
+    /**
+     * The normal-approximation 95% interval of {@link #mean()}, {@code mean ± 1.96 · standard error}, as
+     * {@code {low, high}}; both NaN when the standard error is NaN (no such figure, fewer than two rows, a non-finite
+     * mean).
+     */
+    public double[] meanInterval95() {
+        double half = Z_95 * standardError();
+        return new double[] {mean() - half, mean() + half};
+    }
+
+    /** The two-sided 95% quantile of the standard normal distribution. */
+    private static final double Z_95 = 1.959963984540054;
+
+    /**
+     * The loss and counts by name, in the order they are shown: {@code mean}, {@code sum}, {@code rows},
+     * {@code scored}, {@code ignored}, {@code weight_sum} (see their accessors for NaN and empty input).
+     */
+    public Map<String, Object> values() {
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("mean", mean());
+        v.put("sum", sum());
+        v.put("rows", rows());
+        v.put("scored", scored());
+        v.put("ignored", ignored());
+        v.put("weight_sum", weightSum());
+        return v;
+    }
+
     /** The normalizer of the mean: the sum of target-class weights, or the row count for probability targets. */
     public double weightSum() {
         return normalizer.value();

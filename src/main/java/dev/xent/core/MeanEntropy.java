@@ -11,21 +11,15 @@ import java.util.Map;
  * with {@code p_c = exp(lsm_c)} ({@code -inf} log-probabilities add nothing), summed exactly. Every row counts
  * once. A row with a NaN makes the mean NaN; no rows give NaN.
  */
-public final class MeanEntropy implements Figure {
+public final class MeanEntropy extends FigureBase<MeanEntropy> {
     private static final long serialVersionUID = 1L;
     static final String ID = "entropy";
 
     private long rows;
     private ExactSum sum = new ExactSum();
 
-    @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
-    public boolean appliesTo(LossState.Targets targets, boolean sequences) {
-        return targets == LossState.Targets.CLASS_INDEX && !sequences;
+    public MeanEntropy() {
+        super(ID, "metrics", Rows.CLASS_INDEX);
     }
 
     @Override
@@ -34,10 +28,7 @@ public final class MeanEntropy implements Figure {
     }
 
     @Override
-    public void add(ScoredRow row) {
-        if (row.sequence() != null) {
-            return;
-        }
+    void addRow(ScoredRow row) {
         double entropy = 0.0;
         for (double v : row.logProbabilities()) {
             if (v != Double.NEGATIVE_INFINITY) {
@@ -49,8 +40,7 @@ public final class MeanEntropy implements Figure {
     }
 
     @Override
-    public void merge(Figure other) {
-        MeanEntropy o = (MeanEntropy) other;
+    void mergeSame(MeanEntropy o) {
         rows += o.rows;
         sum.merge(o.sum);
     }

@@ -16,26 +16,15 @@ import java.util.TreeMap;
  * of those rows alone (NaN for a class of weight 0 with a zero sum, ±inf with a non-zero one); a NaN loss makes
  * its class's sum and mean NaN. Shown as the top-level list {@code per_class}.
  */
-public final class PerClassStats implements Figure {
+public final class PerClassStats extends FigureBase<PerClassStats> {
     private static final long serialVersionUID = 1L;
     static final String ID = "per_class";
 
     private final TreeMap<Integer, long[]> rows = new TreeMap<>();
     private final TreeMap<Integer, FixedPointSum> sums = new TreeMap<>();
 
-    @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
-    public String block() {
-        return "";
-    }
-
-    @Override
-    public boolean appliesTo(LossState.Targets targets, boolean sequences) {
-        return targets == LossState.Targets.CLASS_INDEX && !sequences;
+    public PerClassStats() {
+        super(ID, "", Rows.CLASS_INDEX);
     }
 
     @Override
@@ -44,10 +33,7 @@ public final class PerClassStats implements Figure {
     }
 
     @Override
-    public void add(ScoredRow row) {
-        if (row.sequence() != null) {
-            return;
-        }
+    void addRow(ScoredRow row) {
         int target = row.target();
         rows.computeIfAbsent(target, c -> new long[1])[0]++;
         sums.computeIfAbsent(target, c -> new FixedPointSum()).add(clamp(row.loss()));
@@ -60,8 +46,7 @@ public final class PerClassStats implements Figure {
     }
 
     @Override
-    public void merge(Figure other) {
-        PerClassStats o = (PerClassStats) other;
+    void mergeSame(PerClassStats o) {
         o.rows.forEach((c, n) -> rows.computeIfAbsent(c, k -> new long[1])[0] += n[0]);
         o.sums.forEach((c, s) -> sums.computeIfAbsent(c, k -> new FixedPointSum()).merge(s));
     }
@@ -98,6 +83,42 @@ public final class PerClassStats implements Figure {
         Map<String, Object> v = new LinkedHashMap<>();
         v.put("per_class", classes);
         return v;
+    }
+
+    /** How many of the best and of the worst classes the report shows. */
+    private static final int SHOWN = 10;
+
+    /**
+     * The best and worst {@value #SHOWN} classes by mean loss (ties by class), as a table and a bar chart; none
+     * without classes.
+     */
+    @Override
+    public List<Chart> charts(LossState total) {
+        if (rows.isEmpty()) {
+            return List.of();
+        }
+        List<double[]> classes = new ArrayList<>();
+        rows.forEach((c, n) -> classes.add(new double[] {c, n[0], mean(c, total.options())}));
+        classes.sort(java.util.Comparator.comparingDouble((double[] a) -> a[2]).thenComparingDouble(a -> a[0]));
+        int k = Math.min(SHOWN, classes.size());
+        List<double[]> shown = new ArrayList<>(classes.subList(0, k));
+        shown.addAll(classes.subList(Math.max(k, classes.size() - k), classes.size()));
+        double max = 1e-12;
+        List<Chart.Bar> bars = new ArrayList<>();
+        List<List<Object>> table = new ArrayList<>();
+        for (int i = 0; i < shown.size(); i++) {
+            double[] c = shown.get(i);
+            long target = (long) c[0];
+            if (!Double.isNaN(c[2]) && !Double.isInfinite(c[2])) {
+                max = Math.max(max, c[2]);
+            }
+            bars.add(new Chart.Bar(0, 0, c[2], "class " + target, "class " + target + ": mean " + c[2] + " over "
+                    + (long) c[1] + " rows", i < k ? Chart.Tone.GOOD : Chart.Tone.BAD));
+            table.add(List.of(target, (long) c[1], c[2]));
+        }
+        return List.of(new Chart("per-class-chart", "Classes: best and worst by mean loss", Chart.Kind.ROWS, 560,
+                18 * shown.size(), "mean loss", "class", 0, max, max, Chart.evenTicks(max, false), List.of(), bars,
+                false, List.of(new Chart.Table("per-class", List.of("class", "rows", "mean loss"), table)), ""));
     }
 
     @Override

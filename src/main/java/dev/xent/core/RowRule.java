@@ -5,7 +5,8 @@ package dev.xent.core;
  * quarantine), in the order it is applied; {@code docs/semantics.md} states it for users.
  * <ol>
  *   <li>C is the options' class count, else the weight's length, else the length of the first row that has logits
- *       ({@link #classes}).</li>
+ *       ({@link #classes}, {@link #learnedClasses}); parts of one scan that learned different C refuse to merge
+ *       ({@link #checkSameClasses}).</li>
  *   <li>A null element among the logits or target probabilities makes the row invalid
  *       ({@link InvalidRowException.Reason#NULL_LOGITS}) — whatever its target, the ignore index included — unless
  *       the row also holds a NaN: its loss is then NaN whatever the null stands for, and the null reads as 0
@@ -15,6 +16,8 @@ package dev.xent.core;
  *       target outside {@code [0, C)} that is not the ignore index; a row whose target is the ignore index is
  *       ignored (even with NaN logits); every other row is scored, NaN and infinities as PyTorch gives them.</li>
  * </ol>
+ * Rows of input kind {@link InputKind#TARGET_LOG_PROBABILITIES} hold no distribution; their rule is
+ * {@link TargetLogProbs}'s.
  */
 public final class RowRule {
     private RowRule() {
@@ -46,6 +49,14 @@ public final class RowRule {
         }
     }
 
+    /**
+     * The error of a row whose target is null — a class index or a probability array alike: one reason, because a
+     * path that sees only a null (a SQL function's argument) cannot tell which kind it stood for.
+     */
+    public static InvalidRowException nullTarget() {
+        return new InvalidRowException(InvalidRowException.Reason.NULL_TARGET, "target is null");
+    }
+
     /** The error of a row whose null element makes it invalid. */
     public static InvalidRowException nullElement(String what, int position) {
         return new InvalidRowException(InvalidRowException.Reason.NULL_LOGITS,
@@ -57,7 +68,41 @@ public final class RowRule {
      * that has logits, else 1 (no row has logits: any row there is, is invalid).
      */
     public static int classes(CrossEntropyOptions options, int firstRowLength) {
+        return Math.max(1, learnedClasses(options, () -> firstRowLength));
+    }
+
+    /**
+     * C as learned, 0 when nothing tells it: the options' class count or weight length when known (then
+     * {@code firstRowLength} is not asked, so a scan for the first row is skipped), else the length of the first
+     * row that has logits (0 when none has).
+     */
+    public static int learnedClasses(CrossEntropyOptions options, java.util.function.IntSupplier firstRowLength) {
         int known = options.knownClasses();
-        return known > 0 ? known : Math.max(1, firstRowLength);
+        return known > 0 ? known : Math.max(0, firstRowLength.getAsInt());
+    }
+
+    /**
+     * C for a kernel made before any row is read: {@code given} (C learned by the caller) when positive, else as
+     * {@link #classes} for a first row of {@code rowLength} values.
+     */
+    public static int classes(int given, CrossEntropyOptions options, int rowLength) {
+        return given > 0 ? given : classes(options, rowLength);
+    }
+
+    /** The length of the first of {@code rows} (a batch, or a sequence's tokens); 0 when there is none or it is null. */
+    public static int firstLength(double[][] rows) {
+        return rows != null && rows.length > 0 && rows[0] != null ? rows[0].length : 0;
+    }
+
+    /**
+     * The check when two parts of one scan, each with the C its first row told, are merged.
+     *
+     * @throws InvalidRowException ({@link InvalidRowException.Reason#RAGGED_LOGITS}) when they differ
+     */
+    public static void checkSameClasses(int classes, int otherClasses) {
+        if (otherClasses != classes) {
+            throw new InvalidRowException(InvalidRowException.Reason.RAGGED_LOGITS, "logits have " + otherClasses
+                    + " values in some rows and " + classes + " in others; every row must have C values");
+        }
     }
 }

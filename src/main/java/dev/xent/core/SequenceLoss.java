@@ -88,7 +88,7 @@ public final class SequenceLoss {
             throw new InvalidRowException(InvalidRowException.Reason.NULL_LOGITS, "logits are null");
         }
         if (targets == null) {
-            throw new InvalidRowException(InvalidRowException.Reason.NULL_TARGET, "target is null");
+            throw RowRule.nullTarget();
         }
         if (targets.length != tokens) {
             throw new InvalidRowException(InvalidRowException.Reason.RAGGED_LOGITS,

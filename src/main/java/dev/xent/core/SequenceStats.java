@@ -15,7 +15,7 @@ import java.util.Map;
  * (all ignored, or empty) has none and is left out of the sequence-weighted means. A NaN mean (from NaN logits)
  * stays in and makes those means NaN.
  */
-public final class SequenceStats implements Figure {
+public final class SequenceStats extends FigureBase<SequenceStats> {
     private static final long serialVersionUID = 1L;
     static final String ID = "sequences";
 
@@ -26,19 +26,8 @@ public final class SequenceStats implements Figure {
     private long bytes;
     private long words;
 
-    @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
-    public String block() {
-        return "language_model";
-    }
-
-    @Override
-    public boolean appliesTo(LossState.Targets targets, boolean sequences) {
-        return sequences;
+    public SequenceStats() {
+        super(ID, "language_model", Rows.SEQUENCES);
     }
 
     @Override
@@ -48,10 +37,7 @@ public final class SequenceStats implements Figure {
 
     /** Adds a sequence row (its own state, bytes and words); token rows were counted by the state itself. */
     @Override
-    public void add(ScoredRow row) {
-        if (row.sequence() == null) {
-            return;
-        }
+    void addRow(ScoredRow row) {
         add(row.sequence());
         addBytes(row.bytes());
         addWords(row.words());
@@ -79,8 +65,7 @@ public final class SequenceStats implements Figure {
     }
 
     @Override
-    public void merge(Figure figure) {
-        SequenceStats other = (SequenceStats) figure;
+    void mergeSame(SequenceStats other) {
         rows += other.rows;
         sequences += other.sequences;
         meanSum.merge(other.meanSum);
@@ -131,8 +116,8 @@ public final class SequenceStats implements Figure {
         v.put("scored_tokens", total.scored());
         v.put("ignored_tokens", total.ignored());
         v.put("token_mean_loss", total.mean());
-        v.put("perplexity", Math.exp(total.mean()));
-        v.put("bits_per_token", total.mean() / ln2);
+        v.put("perplexity", total.perplexity());
+        v.put("bits_per_token", total.meanBits());
         v.put("sequence_mean_loss", sequenceMeanLoss());
         v.put("sequence_mean_perplexity", sequenceMeanPerplexity());
         if (bytes > 0) {

@@ -15,7 +15,7 @@ import java.util.Map;
  * exactly, so rows of nearly equal loss lose nothing to cancellation. Fewer than two rows, a zero weight sum, or a
  * non-finite loss give NaN. Shown at the top level beside the mean, for every kind of row (tokens, for sequences).
  */
-public final class StandardError implements Figure {
+public final class StandardError extends FigureBase<StandardError> {
     private static final long serialVersionUID = 1L;
     static final String ID = "standard_error";
 
@@ -23,19 +23,8 @@ public final class StandardError implements Figure {
     private ExactSum products = new ExactSum();
     private ExactSum weightSquares = new ExactSum();
 
-    @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
-    public String block() {
-        return "";
-    }
-
-    @Override
-    public boolean appliesTo(LossState.Targets targets, boolean sequences) {
-        return true;
+    public StandardError() {
+        super(ID, "", Rows.ALL);
     }
 
     @Override
@@ -45,10 +34,7 @@ public final class StandardError implements Figure {
 
     /** Adds one scored row: its loss and its share of the normalizer. */
     @Override
-    public void add(ScoredRow row) {
-        if (row.sequence() != null) {
-            return;
-        }
+    void addRow(ScoredRow row) {
         double loss = row.loss();
         double weight = row.weight();
         squares.add(loss * loss);
@@ -57,8 +43,7 @@ public final class StandardError implements Figure {
     }
 
     @Override
-    public void merge(Figure other) {
-        StandardError o = (StandardError) other;
+    void mergeSame(StandardError o) {
         squares.merge(o.squares);
         products.merge(o.products);
         weightSquares.merge(o.weightSquares);

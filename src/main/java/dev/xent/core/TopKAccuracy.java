@@ -11,29 +11,19 @@ import java.util.Map;
  * above the target (ties count in the target's favour). A NaN log-probability is never above the target, so a row
  * of NaN counts as a hit. Every row counts once, whatever its weight. No rows: NaN.
  */
-public final class TopKAccuracy implements Figure {
+public final class TopKAccuracy extends FigureBase<TopKAccuracy> {
     private static final long serialVersionUID = 1L;
     static final String ID = "top_k";
 
     private final int topK;
-    private long rows;
-    private long correct;
+    private HitCount hits = new HitCount();
 
     public TopKAccuracy(int topK) {
+        super(ID, "metrics", Rows.CLASS_INDEX);
         if (topK < 1) {
             throw new IllegalArgumentException("top-k: expected at least 1, got " + topK);
         }
         this.topK = topK;
-    }
-
-    @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
-    public boolean appliesTo(LossState.Targets targets, boolean sequences) {
-        return targets == LossState.Targets.CLASS_INDEX && !sequences;
     }
 
     @Override
@@ -47,10 +37,7 @@ public final class TopKAccuracy implements Figure {
     }
 
     @Override
-    public void add(ScoredRow row) {
-        if (row.sequence() != null) {
-            return;
-        }
+    void addRow(ScoredRow row) {
         double[] lsm = row.logProbabilities();
         double targetValue = lsm[row.target()];
         int above = 0;
@@ -59,18 +46,15 @@ public final class TopKAccuracy implements Figure {
                 above++;
             }
         }
-        rows++;
-        correct += above < topK ? 1 : 0;
+        hits.add(above < topK);
     }
 
     @Override
-    public void merge(Figure other) {
-        TopKAccuracy o = (TopKAccuracy) other;
+    void mergeSame(TopKAccuracy o) {
         if (o.topK != topK) {
             throw new IllegalArgumentException("cannot merge top-" + o.topK + " figures into top-" + topK);
         }
-        rows += o.rows;
-        correct += o.correct;
+        hits.merge(o.hits);
     }
 
     public int topK() {
@@ -79,20 +63,18 @@ public final class TopKAccuracy implements Figure {
 
     /** NaN without rows. */
     public double topKAccuracy() {
-        return (double) correct / rows;
+        return hits.share();
     }
 
     @Override
     public void writeTo(DataOutput out) throws IOException {
         out.writeInt(topK);
-        out.writeLong(rows);
-        out.writeLong(correct);
+        hits.writeTo(out);
     }
 
     static TopKAccuracy readFrom(DataInput in) throws IOException {
         TopKAccuracy a = new TopKAccuracy(in.readInt());
-        a.rows = in.readLong();
-        a.correct = in.readLong();
+        a.hits = HitCount.readFrom(in);
         return a;
     }
 

@@ -9,29 +9,26 @@ import jdk.incubator.vector.VectorOperators;
  * {@link Exp#exp} on every lane of a {@link DoubleVector}: the same steps with the same constants, each an exact IEEE
  * lane operation (compare and blend, add, {@code fma}, multiply, and shifts of the bits), so every lane has the bits
  * {@link Exp#exp} gives for it, whatever the vector width, the CPU and whether the JIT has compiled the caller.
- * When every lane lies in [{@link #NORMAL_LOW}, {@link #NORMAL_HIGH}] (results normal), the clamps are skipped and
+ * When every lane lies in [-{@link #NORMAL_BOUND}, {@link #NORMAL_BOUND}] (results normal), the clamps are skipped and
  * {@code 2^n} is applied by adding {@code n} to the exponent bits: exact there, so the same bits as {@link Exp}'s two
  * multiplications, with fewer operations. Error bound and special values: see {@link Exp}.
  */
 final class VectorExp {
-    /** From here up, {@code exp} is normal ({@code exp(-708) > 2^-1022}). */
-    static final double NORMAL_LOW = -708.0;
-    /** Up to here, {@code exp} is finite ({@code exp(709) < Double.MAX_VALUE}). */
-    static final double NORMAL_HIGH = 709.0;
+    /** For {@code |x|} up to here, {@code exp(x)} is normal and finite ({@code exp(-708) > 2^-1022}). */
+    static final double NORMAL_BOUND = 708.0;
 
     private VectorExp() {
     }
 
     static DoubleVector exp(DoubleVector x) {
-        VectorMask<Double> normal = x.compare(VectorOperators.GE, NORMAL_LOW) // false for NaN
-                .and(x.compare(VectorOperators.LE, NORMAL_HIGH));
-        if (!normal.allTrue()) {
+        // |x| <= 708 on every lane (false for NaN): the results are normal, so 2^n goes into the exponent bits.
+        if (!x.lanewise(VectorOperators.ABS).compare(VectorOperators.LE, NORMAL_BOUND).allTrue()) {
             return anywhere(x);
         }
         DoubleVector t = x.fma(Exp.INV_LN2, Exp.SHIFTER);
-        LongVector n = ((LongVector) t.reinterpretAsLongs()).sub(Double.doubleToRawLongBits(Exp.SHIFTER));
-        return ((LongVector) reduced(x, t).reinterpretAsLongs()).add(n.lanewise(VectorOperators.LSHL, 52))
-                .reinterpretAsDoubles();
+        // bits(t) = bits(SHIFTER) + n, and bits(SHIFTER) << 52 = 0: so bits(t) << 52 = n << 52.
+        LongVector scale = ((LongVector) t.reinterpretAsLongs()).lanewise(VectorOperators.LSHL, 52);
+        return ((LongVector) reduced(x, t).reinterpretAsLongs()).add(scale).reinterpretAsDoubles();
     }
 
     /** Every lane, any value: clamped, scaled by two multiplications as {@link Exp#exp} does. */
@@ -47,20 +44,25 @@ final class VectorExp {
         return p.mul(low).mul(high);
     }
 
-    /** {@code exp(r)} for {@code r = x - n ln 2}, {@code n = t - SHIFTER}: in [0.70, 1.42]. */
+    /**
+     * {@code exp(r)} for {@code r = x - n ln 2}, {@code n = t - SHIFTER}: in [0.70, 1.42]; {@link Exp#reduced}'s
+     * operations in its order.
+     */
     private static DoubleVector reduced(DoubleVector x, DoubleVector t) {
         DoubleVector n = t.sub(Exp.SHIFTER);
         DoubleVector r = n.fma(x.broadcast(Exp.NEG_LN2_HI), x);
         r = n.fma(x.broadcast(Exp.NEG_LN2_LO), r);
-        DoubleVector q = r.fma(Exp.Q9, Exp.Q8);
-        q = q.lanewise(VectorOperators.FMA, r, Exp.Q7);
-        q = q.lanewise(VectorOperators.FMA, r, Exp.Q6);
-        q = q.lanewise(VectorOperators.FMA, r, Exp.Q5);
-        q = q.lanewise(VectorOperators.FMA, r, Exp.Q4);
-        q = q.lanewise(VectorOperators.FMA, r, Exp.Q3);
-        q = q.lanewise(VectorOperators.FMA, r, Exp.Q2);
-        q = q.lanewise(VectorOperators.FMA, r, Exp.Q1);
-        q = q.lanewise(VectorOperators.FMA, r, Exp.Q0);
-        return q.lanewise(VectorOperators.FMA, r, 1.0).lanewise(VectorOperators.FMA, r, 1.0);
+        DoubleVector r2 = r.mul(r);
+        DoubleVector r4 = r2.mul(r2);
+        DoubleVector c12 = r.fma(Exp.Q2, Exp.Q1);
+        DoubleVector c34 = r.fma(Exp.Q4, Exp.Q3);
+        DoubleVector c56 = r.fma(Exp.Q6, Exp.Q5);
+        DoubleVector c78 = r.fma(Exp.Q8, Exp.Q7);
+        DoubleVector c14 = c34.fma(r2, c12);
+        DoubleVector c58 = c78.fma(r2, c56);
+        DoubleVector c59 = r4.fma(x.broadcast(Exp.Q9), c58);
+        DoubleVector c = c59.fma(r4, c14);
+        DoubleVector q = c.fma(r, x.broadcast(Exp.Q0));
+        return q.fma(r, x.broadcast(1.0)).fma(r, x.broadcast(1.0));
     }
 }

@@ -72,21 +72,38 @@ final class VectorSumExp extends SumExp {
         return Double.isNaN(s);
     }
 
+    /**
+     * Four independent chains (a compare and a blend each take the previous maximum, so one chain waits on its
+     * latency): the row's full groups of eight split into four contiguous blocks, the last taking the groups left
+     * over, each with its own maxima, combined in block order by {@link #later}. That is the single chain's result
+     * bit for bit: each lane keeps the first of its greatest values (NaN skipped), and a later block's value wins
+     * only when greater.
+     */
     @Override
     public double max(double[] x) {
         int n = x.length;
-        int i = 0;
-        DoubleVector m0 = DoubleVector.broadcast(D, Double.NEGATIVE_INFINITY);
-        DoubleVector m1 = m0;
-        for (; i <= n - LANES; i += LANES) {
-            DoubleVector v0 = DoubleVector.fromArray(D, x, i);
-            DoubleVector v1 = DoubleVector.fromArray(D, x, i + 4);
-            m0 = m0.blend(v0, v0.compare(VectorOperators.GT, m0)); // NaN compares false: never taken
-            m1 = m1.blend(v1, v1.compare(VectorOperators.GT, m1));
+        int groups = n / LANES;
+        int q = groups / 4 * LANES;
+        DoubleVector none = DoubleVector.broadcast(D, Double.NEGATIVE_INFINITY);
+        DoubleVector a0 = none, a1 = none, b0 = none, b1 = none, c0 = none, c1 = none, d0 = none, d1 = none;
+        for (int i = 0; i < q; i += LANES) {
+            a0 = later(a0, DoubleVector.fromArray(D, x, i));
+            a1 = later(a1, DoubleVector.fromArray(D, x, i + 4));
+            b0 = later(b0, DoubleVector.fromArray(D, x, q + i));
+            b1 = later(b1, DoubleVector.fromArray(D, x, q + i + 4));
+            c0 = later(c0, DoubleVector.fromArray(D, x, 2 * q + i));
+            c1 = later(c1, DoubleVector.fromArray(D, x, 2 * q + i + 4));
+            d0 = later(d0, DoubleVector.fromArray(D, x, 3 * q + i));
+            d1 = later(d1, DoubleVector.fromArray(D, x, 3 * q + i + 4));
+        }
+        int i = 4 * q;
+        for (int end = groups * LANES; i < end; i += LANES) {
+            d0 = later(d0, DoubleVector.fromArray(D, x, i));
+            d1 = later(d1, DoubleVector.fromArray(D, x, i + 4));
         }
         double[] lanes = new double[LANES];
-        m0.intoArray(lanes, 0);
-        m1.intoArray(lanes, 4);
+        later(later(later(a0, b0), c0), d0).intoArray(lanes, 0);
+        later(later(later(a1, b1), c1), d1).intoArray(lanes, 4);
         for (int j = 0; i < n; i++, j++) {
             if (x[i] > lanes[j]) {
                 lanes[j] = x[i];
@@ -95,16 +112,34 @@ final class VectorSumExp extends SumExp {
         return maxLanes(lanes);
     }
 
+    /** Per lane, {@code v} where it is greater than {@code m}, else {@code m} (NaN compares false: never taken). */
+    private static DoubleVector later(DoubleVector m, DoubleVector v) {
+        return m.blend(v, v.compare(VectorOperators.GT, m));
+    }
+
+    private static FloatVector later(FloatVector m, FloatVector v) {
+        return m.blend(v, v.compare(VectorOperators.GT, m));
+    }
+
+    /** As {@link #max(double[])}: eight floats (all eight lanes) per vector, four blocks. */
     @Override
     public double max(float[] x) {
         int n = x.length;
-        int i = 0;
-        FloatVector m = FloatVector.broadcast(F8, Float.NEGATIVE_INFINITY);
-        for (; i <= n - LANES; i += LANES) {
-            FloatVector v = FloatVector.fromArray(F8, x, i);
-            m = m.blend(v, v.compare(VectorOperators.GT, m));
+        int groups = n / LANES;
+        int q = groups / 4 * LANES;
+        FloatVector a = FloatVector.broadcast(F8, Float.NEGATIVE_INFINITY);
+        FloatVector b = a, c = a, d = a;
+        for (int i = 0; i < q; i += LANES) {
+            a = later(a, FloatVector.fromArray(F8, x, i));
+            b = later(b, FloatVector.fromArray(F8, x, q + i));
+            c = later(c, FloatVector.fromArray(F8, x, 2 * q + i));
+            d = later(d, FloatVector.fromArray(F8, x, 3 * q + i));
         }
-        float[] floats = m.toArray();
+        int i = 4 * q;
+        for (int end = groups * LANES; i < end; i += LANES) {
+            d = later(d, FloatVector.fromArray(F8, x, i));
+        }
+        float[] floats = later(later(later(a, b), c), d).toArray();
         double[] lanes = new double[LANES];
         for (int j = 0; j < LANES; j++) {
             lanes[j] = floats[j];
@@ -124,9 +159,13 @@ final class VectorSumExp extends SumExp {
         DoubleVector k = DoubleVector.broadcast(D, shift);
         DoubleVector a0 = DoubleVector.zero(D);
         DoubleVector a1 = a0;
-        for (; i <= n - LANES; i += LANES) {
-            a0 = a0.add(VectorExp.exp(DoubleVector.fromArray(D, x, i).sub(k)));
-            a1 = a1.add(VectorExp.exp(DoubleVector.fromArray(D, x, i + 4).sub(k)));
+        // One exp call site, so the JIT inlines all of it (two exceeded its node budget, and vectors passed to a
+        // method not inlined are boxed: 24 bytes allocated per value): each step adds four values to a0 and swaps
+        // the two accumulators, so after an even number of steps a0 holds lanes 0-3 and a1 lanes 4-7.
+        for (int bound = n & -LANES; i < bound; i += 4) {
+            DoubleVector sum = a0.add(VectorExp.exp(DoubleVector.fromArray(D, x, i).sub(k)));
+            a0 = a1;
+            a1 = sum;
         }
         double[] lanes = new double[LANES];
         a0.intoArray(lanes, 0);
@@ -144,9 +183,10 @@ final class VectorSumExp extends SumExp {
         DoubleVector k = DoubleVector.broadcast(D, shift);
         DoubleVector a0 = DoubleVector.zero(D);
         DoubleVector a1 = a0;
-        for (; i <= n - LANES; i += LANES) {
-            a0 = a0.add(VectorExp.exp(widen(x, i).sub(k)));
-            a1 = a1.add(VectorExp.exp(widen(x, i + 4).sub(k)));
+        for (int bound = n & -LANES; i < bound; i += 4) { // as in sumExpShifted(double[], double)
+            DoubleVector sum = a0.add(VectorExp.exp(widen(x, i).sub(k)));
+            a0 = a1;
+            a1 = sum;
         }
         double[] lanes = new double[LANES];
         a0.intoArray(lanes, 0);

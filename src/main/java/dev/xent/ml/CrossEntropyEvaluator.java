@@ -7,6 +7,7 @@ import dev.xent.core.CrossEntropyOptions;
 import dev.xent.core.Figure;
 import dev.xent.core.Figures;
 import dev.xent.core.InputKind;
+import dev.xent.core.OptionsReader;
 import dev.xent.core.LossState;
 import dev.xent.spark.Evaluation;
 import dev.xent.spark.ExtraFigures;
@@ -43,7 +44,9 @@ import org.apache.spark.sql.types.StructField;
  *
  * <p>Params: {@code logitsCol}, {@code labelCol}, {@code probabilityTargetCol} (soft targets instead of the label),
  * {@code classWeights}, {@code ignoreIndex}, {@code labelSmoothing}, {@code inputKind} ({@code logits},
- * {@code logProbs}, {@code probabilities}: e.g. MLlib's {@code probability} column) and {@code metricName}
+ * {@code logProbs}, {@code probabilities}: e.g. MLlib's {@code probability} column; {@code targetLogProbs}: each
+ * token's target log-probability, an array per sequence or a number per row, with {@code labelCol} used for class
+ * weights and the ignore index only when the data have it) and {@code metricName}
  * ({@code mean}, {@code sum}, {@code perplexity} = exp(mean), or any number a registered figure reports, such as
  * {@code accuracy}, {@code top_k_accuracy} (k = 5), {@code expected_calibration_error}, {@code standard_error};
  * {@link #isLargerBetter()} follows the metric). {@link #getMetrics} gives every one of them from one pass. An empty
@@ -83,8 +86,9 @@ public class CrossEntropyEvaluator extends Evaluator implements DefaultParamsWri
         ignoreIndex = new LongParam(this, "ignoreIndex", "label whose rows are ignored (PyTorch's ignore_index)");
         labelSmoothing = new DoubleParam(this, "labelSmoothing", "label smoothing in [0, 1]",
                 ParamValidators.inRange(0.0, 1.0));
-        inputKind = new Param<>(this, "inputKind", "what logitsCol holds: logits, logProbs or probabilities",
-                ParamValidators.inArray(new String[] {"logits", "logProbs", "probabilities"}));
+        inputKind = new Param<>(this, "inputKind", "what logitsCol holds: logits, logProbs, probabilities or "
+                + "targetLogProbs (each token's target log-probability: an array per sequence, or a number per row)",
+                ParamValidators.inArray(new String[] {"logits", "logProbs", "probabilities", "targetLogProbs"}));
         metricName = new Param<>(this, "metricName", "mean, sum, perplexity (exp of the mean) or a figure's value: "
                 + String.join(", ", Figures.scalarValues().keySet()), ParamValidators.inArray(metricNames()));
         setDefault(logitsCol, "rawPrediction");
@@ -208,8 +212,8 @@ public class CrossEntropyEvaluator extends Evaluator implements DefaultParamsWri
     public CrossEntropyOptions options() {
         CrossEntropyOptions.Builder b = CrossEntropyOptions.builder()
                 .ignoreIndex(getIgnoreIndex())
-                .labelSmoothing(getLabelSmoothing())
-                .inputKind(InputKind.parse(getInputKind()));
+                .labelSmoothing(getLabelSmoothing());
+        OptionsReader.set(b, "inputKind", getInputKind()); // the SQL settings' reader: the same values and messages
         if (isDefined(classWeights)) {
             b.weight(getClassWeights());
         }
@@ -242,6 +246,11 @@ public class CrossEntropyEvaluator extends Evaluator implements DefaultParamsWri
 
     private LossState scan(Dataset<?> dataset, ExtraFigures figures) {
         Dataset<Row> df = dataset.toDF();
+        if (options().inputKind() == InputKind.TARGET_LOG_PROBABILITIES) {
+            // logitsCol holds each token's target log-probability; labelCol, when the data have it, class indices
+            return Evaluation.of(df).logitsColumn(getLogitsCol()).targetColumn(getLabelCol()).options(options())
+                    .figures(figures).run().total();
+        }
         boolean soft = isDefined(probabilityTargetCol);
         String targetName = soft ? getProbabilityTargetCol() : getLabelCol();
         Column target = soft ? softTargets(df, targetName) : classIndex(df, targetName);
@@ -253,7 +262,7 @@ public class CrossEntropyEvaluator extends Evaluator implements DefaultParamsWri
         Map<String, Double> out = new LinkedHashMap<>();
         out.put("mean", state.mean());
         out.put("sum", state.sum());
-        out.put("perplexity", Math.exp(state.mean()));
+        out.put("perplexity", state.perplexity());
         for (Figure f : state.figures()) {
             f.values(state).forEach((name, v) -> {
                 if (v instanceof Double) {

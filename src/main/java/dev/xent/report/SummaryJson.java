@@ -73,12 +73,7 @@ public final class SummaryJson {
     }
 
     private static void putFigures(ObjectNode node, LossState s) {
-        node.set("mean", number(s.mean()));
-        node.set("sum", number(s.sum()));
-        node.put("rows", s.rows());
-        node.put("scored", s.scored());
-        node.put("ignored", s.ignored());
-        node.set("weight_sum", number(s.weightSum()));
+        s.values().forEach((name, v) -> node.set(name, toNode(v)));
         for (Figure f : s.figures()) {
             ObjectNode block = f.block().isEmpty() ? node
                     : node.has(f.block()) ? (ObjectNode) node.get(f.block()) : node.putObject(f.block());

@@ -1,7 +1,7 @@
 package dev.xent.spark;
 
-import dev.xent.core.InvalidRowException;
 import dev.xent.core.LossState;
+import dev.xent.core.RowRule;
 import java.io.Externalizable;
 import java.io.IOException;
 import java.io.ObjectInput;
@@ -48,10 +48,7 @@ public final class AggregateState implements Externalizable {
             classes = other.classes;
             return this;
         }
-        if (other.classes != classes) {
-            throw new InvalidRowException(InvalidRowException.Reason.RAGGED_LOGITS, "logits have " + other.classes
-                    + " values in some rows and " + classes + " in others; every row must have C values");
-        }
+        RowRule.checkSameClasses(classes, other.classes);
         state.merge(other.state);
         return this;
     }

@@ -39,7 +39,7 @@ final class CatalogArguments {
         if (hasOptions() && !(type(required) instanceof MapType
                 && ((MapType) type(required)).keyType() instanceof StringType
                 && ((MapType) type(required)).valueType() instanceof StringType)) {
-            throw fail(required, "options", "map<string,string> (keys " + CallOptions.KEYS + ")");
+            throw fail(required, "options", "map<string,string> (keys " + dev.xent.core.OptionsReader.KEYS + ")");
         }
     }
 

@@ -3,6 +3,7 @@ package dev.xent.spark;
 import static org.apache.spark.sql.functions.col;
 
 import dev.xent.core.CrossEntropyOptions;
+import dev.xent.core.RowRule;
 import dev.xent.core.EvaluationResult;
 import dev.xent.core.InvalidRowException;
 import dev.xent.core.LogitsEncoding;
@@ -51,6 +52,8 @@ public final class Evaluation {
     private ExtraFigures figures = ExtraFigures.NONE;
     private Integer firstRowClasses;
     private String wordsColumn;
+    private String maskColumn;
+    private String tokenWeightColumn;
     private Function<String, Dataset<Row>> singleFileReader;
 
     private Evaluation(Dataset<Row> input) {
@@ -112,6 +115,13 @@ public final class Evaluation {
         return this;
     }
 
+    /** For target-log-probs rows: the token mask and token weight columns (either may be null). */
+    public Evaluation tokenColumns(String mask, String weights) {
+        this.maskColumn = mask;
+        this.tokenWeightColumn = weights;
+        return this;
+    }
+
     /** Figures to gather in the same scan beyond the loss (class-index rows). */
     public Evaluation figures(ExtraFigures extra) {
         this.figures = Objects.requireNonNull(extra, "figures");
@@ -139,6 +149,14 @@ public final class Evaluation {
      * @throws InputSchemaException naming the column and the schema found
      */
     public InputColumns checkColumns() {
+        if (targetLogProbs()) {
+            return targetLogProbEvaluation().columns().inputColumns(); // refuses options it cannot take, too
+        }
+        if (maskColumn != null || tokenWeightColumn != null) {
+            throw new InputSchemaException("a token mask or token weight column applies to input kind "
+                    + "target-log-probs, but the input kind is " + options.inputKind().name().toLowerCase(
+                    java.util.Locale.ROOT));
+        }
         InputColumns columns = InputColumns.resolve(input.schema(), logitsColumn, targetColumn, encoding)
                 .withCounts(bytesColumn, wordsColumn);
         for (String name : new String[] {bytesColumn, wordsColumn}) {
@@ -162,8 +180,7 @@ public final class Evaluation {
 
     /** C: the options' class count or weight length, else the length of the first row with logits (0: none). */
     public int classes(InputColumns columns) {
-        int known = options.knownClasses();
-        return known > 0 ? known : firstRowClasses(columns);
+        return RowRule.learnedClasses(options, () -> firstRowClasses(columns));
     }
 
     /**
@@ -172,25 +189,52 @@ public final class Evaluation {
      */
     public int firstRowClasses(InputColumns columns) {
         if (firstRowClasses == null) {
-            List<Row> first = input.where(columns.logitsLength().gt(0))
+            List<Row> first = ReaderBatch.during(input.sparkSession(), 1, () -> input  // the row may be wide
+                    .where(columns.logitsLength().gt(0))
                     .select(columns.logitsLength())
                     .limit(1)
-                    .collectAsList();
+                    .collectAsList());
             firstRowClasses = first.isEmpty() ? 0 : Math.max(0, first.get(0).getInt(0));
         }
         return firstRowClasses;
     }
 
+    private boolean targetLogProbs() {
+        return options.inputKind() == dev.xent.core.InputKind.TARGET_LOG_PROBABILITIES;
+    }
+
+    private TargetLogProbColumns targetLogProbColumns() {
+        TargetLogProbColumns columns = TargetLogProbColumns.resolve(input.schema(), logitsColumn, targetColumn,
+                maskColumn, tokenWeightColumn, bytesColumn, wordsColumn);
+        for (String name : groupBy) {
+            InputColumns.field(input.schema(), name, "group-by");
+        }
+        for (String name : idColumns) {
+            InputColumns.field(input.schema(), name, "id");
+        }
+        return columns;
+    }
+
+    /** This evaluation over target log-probabilities (see {@link TargetLogProbEvaluation}). */
+    private TargetLogProbEvaluation targetLogProbEvaluation() {
+        return new TargetLogProbEvaluation(input, targetLogProbColumns(), options, groupBy, idColumns, partitions,
+                policy, figures, singleFileReader);
+    }
+
     /** Runs the evaluation: one scan. */
     public EvaluationResult run() {
+        if (targetLogProbs()) {
+            return targetLogProbEvaluation().run();
+        }
         InputColumns columns = checkColumns();
         figures.make(columns.targets(), columns.isSequence(), columns.targetName()); // refuses figures not defined
         int classes = classes(columns);
+        int batch = ReaderBatch.rows(columns.isSequence() ? ReaderBatch.sequenceLogits(classes) : classes);
         if (classes == 0 && options.classes() == 0) {
             // No row has logits: any row there is must be invalid; C = 1 lets the scan say so (or count it).
-            return scan(columns, 1, 0);
+            return ReaderBatch.during(input.sparkSession(), batch, () -> scan(columns, 1, 0));
         }
-        return scan(columns, classes, classes);
+        return ReaderBatch.during(input.sparkSession(), batch, () -> scan(columns, classes, classes));
     }
 
     private EvaluationResult scan(InputColumns columns, int kernelClasses, int reportedClasses) {
@@ -278,6 +322,9 @@ public final class Evaluation {
      * the aggregate's, so its count equals {@link LossState#rejected()}.
      */
     public Dataset<Row> rejectedRows() {
+        if (targetLogProbs()) {
+            return targetLogProbEvaluation().rejectedRows();
+        }
         InputColumns columns = checkColumns();
         int classes = Math.max(1, classes(columns));
         Column reason = functions.udf(new RowProblemFunction(options, classes, policy.rejectNonFinite(), encoding),
@@ -290,6 +337,9 @@ public final class Evaluation {
      * {@code loss}. Lazy: invalid rows fail the job that reads it (see {@link #nameInvalidRow}).
      */
     public Dataset<Row> perRowLosses() {
+        if (targetLogProbs()) {
+            return targetLogProbEvaluation().perRowLosses();
+        }
         InputColumns columns = checkColumns();
         int classes = classes(columns);
         List<Column> keep = new ArrayList<>();
@@ -334,6 +384,9 @@ public final class Evaluation {
      * {@link InvalidRowLocator}); else {@code failure} itself.
      */
     public RuntimeException nameInvalidRow(Exception failure) {
+        if (targetLogProbs()) {
+            return targetLogProbEvaluation().nameInvalidRow(failure);
+        }
         InputColumns columns = checkColumns();
         return named(failure, columns, Math.max(1, classes(columns)));
     }
@@ -367,7 +420,7 @@ public final class Evaluation {
         return find(t, InvalidRowException.class);
     }
 
-    private static <T extends Throwable> T find(Throwable t, Class<T> type) {
+    static <T extends Throwable> T find(Throwable t, Class<T> type) {
         for (Throwable c = t; c != null; c = c.getCause()) {
             if (type.isInstance(c)) {
                 return type.cast(c);

@@ -46,7 +46,9 @@ public final class InputColumns {
         TEXT_ARRAY,
         BINARY,
         FLOAT_SEQUENCE,
-        DOUBLE_SEQUENCE
+        DOUBLE_SEQUENCE,
+        /** Only each token's target log-probability ({@code dev.xent.core.TargetLogProbs}). */
+        TARGET_LOG_PROBABILITIES
     }
 
     private final String logitsName;
@@ -138,6 +140,15 @@ public final class InputColumns {
                 + "array<double> of probabilities. Schema: " + describe(schema));
     }
 
+    /**
+     * The columns of a target-log-probs input as the rest of the evaluation sees them: sequences of class-index
+     * tokens, whose logits length is 0 (there is no C). {@link TargetLogProbColumns} reads them.
+     */
+    static InputColumns targetLogProbs(String logitsName, String targetName) {
+        return new InputColumns(logitsName, targetName, LogitsType.TARGET_LOG_PROBABILITIES, true,
+                LossState.Targets.CLASS_INDEX, false, null);
+    }
+
     /** How the logits are stored. */
     public LogitsType logitsType() {
         return logitsType;
@@ -157,7 +168,8 @@ public final class InputColumns {
 
     /** True for language-model rows: sequences of tokens. */
     public boolean isSequence() {
-        return logitsType == LogitsType.FLOAT_SEQUENCE || logitsType == LogitsType.DOUBLE_SEQUENCE;
+        return logitsType == LogitsType.FLOAT_SEQUENCE || logitsType == LogitsType.DOUBLE_SEQUENCE
+                || logitsType == LogitsType.TARGET_LOG_PROBABILITIES;
     }
 
     /** The same columns with per-sequence byte and word count columns (either may be null). */
@@ -190,8 +202,13 @@ public final class InputColumns {
 
     /** The number of logits in a row (null for null logits). */
     public Column logitsLength() {
+        if (logitsType == LogitsType.TARGET_LOG_PROBABILITIES) {
+            return lit(0);
+        }
         if (isSequence()) {
-            return functions.size(functions.element_at(col(quote(logitsName)), 1));
+            // the first token's length; an empty sequence has none (element_at would fail under ANSI mode)
+            Column logits = col(quote(logitsName));
+            return functions.when(functions.size(logits).gt(0), functions.size(functions.element_at(logits, 1)));
         }
         if (logitsType == LogitsType.BINARY) {
             return functions.length(col(quote(logitsName))).divide(encoding.bytesPerValue()).cast(DataTypes.IntegerType);

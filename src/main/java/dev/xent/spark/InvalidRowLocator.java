@@ -23,16 +23,22 @@ final class InvalidRowLocator {
     private static final int MAX_COLUMNS_SHOWN = 4;
 
     private final Dataset<Row> input;
-    private final InputColumns columns;
+    private final String logitsName;
     private final Column problem;
     private final List<String> idColumns;
     private final Function<String, Dataset<Row>> singleFileReader;
 
     InvalidRowLocator(Dataset<Row> input, InputColumns columns, CrossEntropyOptions options, int classes,
             List<String> idColumns, Function<String, Dataset<Row>> singleFileReader) {
+        this(input, columns.logitsName(), problemColumn(columns, options, classes), idColumns, singleFileReader);
+    }
+
+    /** A locator for rows whose problem (a reason, or null for a valid row) is the column {@code problem}. */
+    InvalidRowLocator(Dataset<Row> input, String logitsName, Column problem, List<String> idColumns,
+            Function<String, Dataset<Row>> singleFileReader) {
         this.input = input;
-        this.columns = columns;
-        this.problem = problemColumn(columns, options, classes);
+        this.logitsName = logitsName;
+        this.problem = problem;
         this.idColumns = idColumns;
         this.singleFileReader = singleFileReader;
     }
@@ -59,7 +65,7 @@ final class InvalidRowLocator {
         }
         List<String> shown = new ArrayList<>();
         for (StructField f : input.schema().fields()) {
-            if (!f.name().equals(columns.logitsName()) && shown.size() < MAX_COLUMNS_SHOWN) {
+            if (!f.name().equals(logitsName) && shown.size() < MAX_COLUMNS_SHOWN) {
                 shown.add(f.name());
             }
         }

@@ -5,6 +5,7 @@ import dev.xent.core.CrossEntropyOptions;
 import dev.xent.core.InvalidRowException;
 import dev.xent.core.LossState;
 import dev.xent.core.NonFiniteValues;
+import dev.xent.core.RowRule;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.catalyst.util.ArrayData;
@@ -67,7 +68,7 @@ public final class LossAggregate implements AggregateFunction<AggregateState, In
         double[] d = floatLogits ? null : rows.doubles(logits);
         if (buffer.state() == null) {
             int length = f != null ? f.length : d != null ? d.length : 0;
-            buffer.start(LossState.of(o, targets), o.knownClasses() > 0 ? o.knownClasses() : Math.max(1, length));
+            buffer.start(LossState.of(o, targets), RowRule.classes(o, length));
         }
         LossState state = buffer.state();
         CrossEntropy kernel = rows.kernel(o, buffer.classes());
@@ -83,7 +84,7 @@ public final class LossAggregate implements AggregateFunction<AggregateState, In
         }
         countNonFinite(state, f, d, null);
         if (input.isNullAt(1)) {
-            throw new InvalidRowException(InvalidRowException.Reason.NULL_TARGET, "target is null");
+            throw RowRule.nullTarget();
         }
         if (f != null) {
             kernel.add(state, f, input.getLong(1));

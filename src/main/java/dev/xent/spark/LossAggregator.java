@@ -7,6 +7,7 @@ import dev.xent.core.InvalidRowException;
 import dev.xent.core.LogitsEncoding;
 import dev.xent.core.LossState;
 import dev.xent.core.NonFiniteValues;
+import dev.xent.core.RowRule;
 import dev.xent.core.SequenceLoss;
 import org.apache.spark.sql.Encoder;
 import org.apache.spark.sql.Encoders;
@@ -171,7 +172,7 @@ public final class LossAggregator<O> extends Aggregator<EvaluationRow, StateBuff
         if (targets == LossState.Targets.CLASS_INDEX) {
             Long target = row.getTarget();
             if (target == null) {
-                throw new InvalidRowException(InvalidRowException.Reason.NULL_TARGET, "target is null");
+                throw RowRule.nullTarget();
             }
             if (row.getFloatLogits() != null) {
                 k.add(state, row.getFloatLogits(), target);

@@ -1,6 +1,6 @@
 package dev.xent.spark;
 
-import dev.xent.core.InvalidRowException;
+import dev.xent.core.RowRule;
 import java.io.Serializable;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.connector.catalog.functions.ScalarFunction;
@@ -26,7 +26,7 @@ public final class NullableTargetLoss implements ScalarFunction<Double>, Seriali
     @Override
     public Double produceResult(InternalRow input) {
         if (input.isNullAt(1)) {
-            throw new InvalidRowException(InvalidRowException.Reason.NULL_TARGET, "target is null");
+            throw RowRule.nullTarget();
         }
         boolean withOptions = input.numFields() > 2 && !input.isNullAt(2);
         return loss.loss(input.isNullAt(0) ? null : input.getArray(0), input.getLong(1),

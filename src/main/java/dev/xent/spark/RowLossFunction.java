@@ -4,6 +4,7 @@ import dev.xent.core.CrossEntropy;
 import dev.xent.core.CrossEntropyOptions;
 import dev.xent.core.InvalidRowException;
 import dev.xent.core.LogitsEncoding;
+import dev.xent.core.RowRule;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.spark.sql.api.java.UDF2;
@@ -25,7 +26,7 @@ final class RowLossFunction implements UDF2<Object, Object, Double> {
     /** {@code encoding}: how binary logits are packed, or null. */
     RowLossFunction(CrossEntropyOptions options, int classes, LogitsEncoding encoding) {
         this.options = options;
-        this.classes = classes > 0 ? classes : options.knownClasses();
+        this.classes = classes;
         this.encoding = encoding;
     }
 
@@ -41,7 +42,7 @@ final class RowLossFunction implements UDF2<Object, Object, Double> {
             return kernel.loss(logits, RowValues.classIndex(targetValue));
         }
         if (targetValue == null) {
-            throw new InvalidRowException(InvalidRowException.Reason.NULL_TARGET, "target is null");
+            throw RowRule.nullTarget();
         }
         double[] probabilities = RowValues.doubles(targetValue, "probabilities");
         return kernel.loss(logits, probabilities);
@@ -49,7 +50,7 @@ final class RowLossFunction implements UDF2<Object, Object, Double> {
 
     /** The kernel for C, else for rows of {@code length} values (0: a null row). */
     private CrossEntropy kernel(int length) {
-        int c = classes > 0 ? classes : Math.max(1, length);
+        int c = RowRule.classes(classes, options, length);
         if (kernels == null) {
             kernels = new HashMap<>();
         }

@@ -2,6 +2,7 @@ package dev.xent.spark;
 
 import dev.xent.core.CrossEntropy;
 import dev.xent.core.CrossEntropyOptions;
+import dev.xent.core.RowRule;
 import java.io.Serializable;
 import java.util.HashMap;
 import java.util.Map;
@@ -39,7 +40,7 @@ final class RowLosses implements Serializable {
 
     /** The kernel for rows of {@code length} values (0 for a null row) under {@code o}. */
     CrossEntropy kernel(CrossEntropyOptions o, int length) {
-        int c = o.knownClasses() > 0 ? o.knownClasses() : Math.max(1, length);
+        int c = RowRule.classes(o, length);
         if (o == lastOptions && lastKernel.classes() == c) {
             return lastKernel;
         }

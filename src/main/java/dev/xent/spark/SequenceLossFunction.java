@@ -2,6 +2,7 @@ package dev.xent.spark;
 
 import dev.xent.core.CrossEntropyOptions;
 import dev.xent.core.InvalidRowException;
+import dev.xent.core.RowRule;
 import dev.xent.core.SequenceLoss;
 import org.apache.spark.sql.api.java.UDF2;
 import org.apache.spark.sql.catalyst.util.ArrayData;
@@ -20,7 +21,7 @@ final class SequenceLossFunction implements UDF2<Object, Object, double[]> {
 
     SequenceLossFunction(CrossEntropyOptions options, int classes) {
         this.options = options;
-        this.classes = classes > 0 ? classes : options.knownClasses();
+        this.classes = classes;
     }
 
     @Override
@@ -31,8 +32,7 @@ final class SequenceLossFunction implements UDF2<Object, Object, double[]> {
     /** The per-token losses of a row already read into arrays (null for a null column). */
     double[] losses(double[][] tokens, long[] targets) {
         if (loss == null) {
-            int c = classes > 0 ? classes
-                    : tokens != null && tokens.length > 0 && tokens[0] != null ? Math.max(1, tokens[0].length) : 1;
+            int c = RowRule.classes(classes, options, RowRule.firstLength(tokens));
             loss = new SequenceLoss(options, c);
         }
         return loss.none(tokens, targets);

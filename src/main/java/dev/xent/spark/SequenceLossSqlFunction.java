@@ -1,6 +1,7 @@
 package dev.xent.spark;
 
 import dev.xent.core.CrossEntropyOptions;
+import dev.xent.core.RowRule;
 import dev.xent.core.SequenceLoss;
 import java.io.Serializable;
 import java.util.HashMap;
@@ -48,8 +49,7 @@ public final class SequenceLossSqlFunction implements ScalarFunction<ArrayData>,
     private ArrayData losses(ArrayData logits, ArrayData targets, CrossEntropyOptions o) {
         double[][] tokens = SequenceLossFunction.tokens(logits, floatLogits);
         long[] y = SequenceLossFunction.targets(targets);
-        int c = o.knownClasses() > 0 ? o.knownClasses()
-                : tokens != null && tokens.length > 0 && tokens[0] != null ? Math.max(1, tokens[0].length) : 1;
+        int c = RowRule.classes(o, RowRule.firstLength(tokens));
         if (kernels == null) {
             kernels = new HashMap<>();
         }

@@ -53,7 +53,7 @@ final class SqlLossAggregator<I extends SqlLossAggregator.Input> extends Aggrega
             return buffer;
         }
         if (row.classIndex() == null) {
-            throw new InvalidRowException(InvalidRowException.Reason.NULL_TARGET, "target is null");
+            throw RowRule.nullTarget();
         }
         kernel.add(state, logits, row.classIndex());
         return buffer;

@@ -1,8 +1,9 @@
 package dev.xent.spark;
 
 import dev.xent.core.CrossEntropyOptions;
-import dev.xent.core.InputKind;
-import java.util.Arrays;
+import dev.xent.core.OptionsReader;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.function.BinaryOperator;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.SparkSessionExtensions;
@@ -15,8 +16,9 @@ import scala.runtime.BoxedUnit;
  * {@code --conf spark.sql.extensions=dev.xent.spark.XentSqlExtensions} and xent's jar: spark-sql, PySpark, or any
  * Spark application, with no code. The functions' options come from the session's settings when it starts:
  * {@code spark.xent.weight} (comma-separated), {@code spark.xent.ignoreIndex}, {@code spark.xent.labelSmoothing},
- * {@code spark.xent.inputKind} ({@code logits}, {@code logProbs}, {@code probabilities}); PyTorch's defaults
- * otherwise.
+ * {@code spark.xent.inputKind} ({@code logits}, {@code logProbs}, {@code probabilities}), {@code spark.xent.classes};
+ * PyTorch's defaults otherwise. They are read by {@link OptionsReader}, as a catalog call's map is: the same keys
+ * (snake_case works too) and the same messages.
  *
  * <p>The functions are registered when the session builds its analyzer, through a check rule that does nothing
  * else: only public extension points are used.
@@ -39,14 +41,13 @@ public final class XentSqlExtensions implements Function1<SparkSessionExtensions
 
     /** The options the {@code spark.xent.*} settings give; {@code conf} returns a setting, or its fallback. */
     static CrossEntropyOptions options(BinaryOperator<String> conf) {
-        CrossEntropyOptions.Builder b = CrossEntropyOptions.builder();
-        String weight = conf.apply("spark.xent.weight", "");
-        if (!weight.isBlank()) {
-            b.weight(Arrays.stream(weight.split(",")).map(String::trim).mapToDouble(Double::parseDouble).toArray());
+        Map<String, String> settings = new LinkedHashMap<>();
+        for (String key : SETTINGS) {
+            settings.put(key, conf.apply("spark.xent." + key, null));
         }
-        b.ignoreIndex(Long.parseLong(conf.apply("spark.xent.ignoreIndex", "-100").trim()));
-        b.labelSmoothing(Double.parseDouble(conf.apply("spark.xent.labelSmoothing", "0.0").trim()));
-        b.inputKind(InputKind.parse(conf.apply("spark.xent.inputKind", "logits")));
-        return b.build();
+        return OptionsReader.read(CrossEntropyOptions.builder().build(), settings);
     }
+
+    /** The settings read, each {@code spark.xent.<key>}, by {@link OptionsReader} (which also takes snake_case). */
+    private static final String[] SETTINGS = {"weight", "ignoreIndex", "labelSmoothing", "inputKind", "classes"};
 }

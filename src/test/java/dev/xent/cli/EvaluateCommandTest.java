@@ -13,6 +13,7 @@ import dev.xent.core.InputKind;
 import dev.xent.core.LogSoftmax;
 import dev.xent.core.LossState;
 import dev.xent.core.golden.TorchMatch;
+import dev.xent.spark.ReaderBatch;
 import dev.xent.testing.SharedSpark;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -253,6 +254,7 @@ class EvaluateCommandTest {
         for (String option : List.of("--input", "--format", "--logits-col", "--target-col", "--weight",
                 "--ignore-index", "--label-smoothing", "--log-probs", "--classes", "--reduction", "--group-by",
                 "--id-cols", "--partitions", "--output", "--output-format", "--overwrite", "--master", "--config",
+                "--table", "--where", "--version", "--timestamp", "--metastore", "--state", "-V",
                 "--conf")) {
             assertTrue(run.out.contains(option), option + " in\n" + run.out);
         }

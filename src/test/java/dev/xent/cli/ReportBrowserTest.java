@@ -81,8 +81,8 @@ class ReportBrowserTest {
         assertFalse(html.contains("<script"), "no script");
         assertFalse(html.contains("http://") || html.contains("https://"), "nothing fetched");
         String dom = chromium(page, "--dump-dom");
-        for (String id : List.of("summary", "loss-histogram", "quantiles", "per-class", "per-class-chart", "groups",
-                "reliability-diagram", "ece")) {
+        for (String id : List.of("summary", "loss-histogram", "loss_histogram", "metrics", "per-class",
+                "per-class-chart", "groups", "reliability-diagram", "ece")) {
             assertTrue(dom.contains("id=\"" + id + "\""), id + " rendered");
         }
         // The summary's numbers are in the DOM, and they are PyTorch's (data/digits/expected.json) to 1e-12.
@@ -90,10 +90,14 @@ class ReportBrowserTest {
         JsonNode torch = new ObjectMapper().readTree(Path.of("data/digits/expected.json").toFile()).get("default");
         for (String figure : List.of("mean", "sum")) {
             double value = summary.get(figure).asDouble();
-            assertTrue(dom.contains(Double.toString(value)), "the " + figure + " " + value + " is in the DOM");
+            assertTrue(dom.contains("title=\"" + value + "\""), "the " + figure + " " + value + " is in the DOM");
             TorchMatch.check("sample " + figure, torch.get(figure).asDouble(), value);
         }
         chartsDrawTheirFigures(dom, out);
+        for (String chartId : List.of("loss-histogram", "reliability-diagram", "per-class-chart")) {
+            chartHasAxes(chart(dom, chartId), chartId);
+        }
+        groupsShowTheirIntervals(dom, summary);
         Path shot = tmp.resolve("report.png");
         chromium(page, "--window-size=1200,3000", "--screenshot=" + shot);
         BufferedImage image = ImageIO.read(shot.toFile());
@@ -206,8 +210,10 @@ class ReportBrowserTest {
                     reliability.get(i).title());
         }
         String reliabilityChart = chart(dom, "reliability-diagram");
-        assertTrue(reliabilityChart.contains(">confidence 0</text>") && reliabilityChart.contains(">accuracy 1</text>"),
-                "axis labels");
+        assertTrue(reliabilityChart.contains(">confidence (largest predicted probability)</text>")
+                && reliabilityChart.contains(">accuracy</text>"), "axis labels");
+        assertTrue(reliabilityChart.contains(">0</text>") && reliabilityChart.contains(">0.5</text>")
+                && reliabilityChart.contains(">1</text>"), "tick labels 0, 0.5 and 1");
         // Class chart: one bar per class (10 here, all shown), widths proportional to each class's mean loss.
         List<Bar> classes = bars(dom, "per-class-chart");
         assertEquals(summary.get("per_class").size(), classes.size(), "one bar per class");
@@ -223,6 +229,56 @@ class ReportBrowserTest {
         }
         assertEquals(classes.size(), count(chart(dom, "per-class-chart"), "font-size=\"11\">class "),
                 "each bar is labelled");
+    }
+
+    /** Two axis lines, ticks on both axes (each a tick mark with its label) and an axis label on each. */
+    static void chartHasAxes(String chart, String chartId) {
+        assertEquals(2, count(chart, "class=\"axis\""), chartId + ": two axes");
+        assertEquals(2, count(chart, "class=\"axis-label\""), chartId + ": both axes labelled");
+        Matcher m = Pattern.compile("<line class=\"tick\" x1=\"([-0-9.]+)\" y1=\"([-0-9.]+)\" x2=\"([-0-9.]+)\""
+                + " y2=\"([-0-9.]+)\"").matcher(chart);
+        int vertical = 0;
+        int horizontal = 0;
+        while (m.find()) {
+            if (m.group(1).equals(m.group(3))) {
+                vertical++;
+            } else {
+                horizontal++;
+            }
+        }
+        assertTrue(vertical >= 2, chartId + ": the x axis has ticks, " + vertical);
+        if (!chartId.equals("per-class-chart")) {
+            assertTrue(horizontal >= 2, chartId + ": the y axis has ticks, " + horizontal);
+        }
+        assertEquals(vertical + horizontal, count(chart, "text-anchor=\"middle\">") - 1 + count(chart,
+                "text-anchor=\"end\">"), chartId + ": each tick has a label");
+    }
+
+    /**
+     * The groups table: each group's 95% interval is mean ± 1.96 standard errors of summary.json's numbers, shown
+     * rounded, and drawn beside it (a line from low to high, the mean's dot inside it).
+     */
+    static void groupsShowTheirIntervals(String dom, JsonNode summary) {
+        int start = dom.indexOf("<table id=\"groups\"");
+        String table = dom.substring(start, dom.indexOf("</table>", start));
+        assertEquals(summary.get("groups").size(), count(table, "<svg class=\"interval\""), "one interval a group");
+        Matcher m = Pattern.compile("<line x1=\"([-0-9.]+)\" y1=\"7\" x2=\"([-0-9.]+)\"[^>]*/?>(?:</line>)?"
+                + "<circle cx=\"([-0-9.]+)\"").matcher(table);
+        int drawn = 0;
+        while (m.find()) {
+            double low = Double.parseDouble(m.group(1));
+            double high = Double.parseDouble(m.group(2));
+            double mean = Double.parseDouble(m.group(3));
+            assertTrue(low < mean && mean < high, "the mean " + mean + " inside its interval " + low + ".." + high);
+            drawn++;
+        }
+        assertEquals(summary.get("groups").size(), drawn, "every interval drawn");
+        for (JsonNode g : summary.get("groups")) {
+            double half = 1.959963984540054 * g.get("standard_error").asDouble();
+            double mean = g.get("mean").asDouble();
+            assertTrue(table.contains(dev.xent.core.Numbers.shortText(mean - half) + " to "
+                    + dev.xent.core.Numbers.shortText(mean + half)), "group " + g.get("key") + "'s interval shown");
+        }
     }
 
     @Test

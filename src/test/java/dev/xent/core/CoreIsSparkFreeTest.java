@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * dev.xent.core is the numbers only: no Spark (or Scala) import anywhere in it; and dev.xent.report renders what
- * the core computed, importing neither Spark nor xent's spark package.
+ * the core computed, importing neither Spark nor xent's spark package, and naming no figure.
  */
 class CoreIsSparkFreeTest {
 
@@ -39,6 +39,24 @@ class CoreIsSparkFreeTest {
                     .filter(p -> importsSpark(p) || read(p).contains("import dev.xent.spark."))
                     .map(Path::toString)
                     .collect(Collectors.toList());
+        }
+        assertEquals(List.of(), offenders);
+    }
+
+    /** The renderers loop over figures: no report source names a registered figure's class or id. */
+    @Test
+    void theReportNamesNoFigure() throws IOException {
+        List<String> offenders = new java.util.ArrayList<>();
+        try (Stream<Path> files = Files.walk(Path.of("src/main/java/dev/xent/report"))) {
+            for (Path p : files.filter(f -> f.toString().endsWith(".java")).collect(Collectors.toList())) {
+                String text = read(p);
+                for (String id : Figures.ids()) {
+                    String name = Figures.make(id, 5).getClass().getSimpleName();
+                    if (text.matches("(?s).*\\b" + name + "\\b.*") || text.contains("\"" + id + "\"")) {
+                        offenders.add(p.getFileName() + " names " + name);
+                    }
+                }
+            }
         }
         assertEquals(List.of(), offenders);
     }

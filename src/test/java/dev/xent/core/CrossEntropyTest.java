@@ -24,7 +24,8 @@ class CrossEntropyTest {
         InvalidRowException probs = assertThrows(InvalidRowException.class,
                 () -> k.loss(new double[3], new double[2]));
         assertEquals(InvalidRowException.Reason.RAGGED_PROBABILITIES, probs.reason());
-        assertEquals(InvalidRowException.Reason.NULL_PROBABILITIES,
+        // A null probability array is a null target, as a null class index (RowRule.nullTarget).
+        assertEquals(InvalidRowException.Reason.NULL_TARGET,
                 assertThrows(InvalidRowException.class, () -> k.loss(new double[3], (double[]) null)).reason());
     }
 
