@@ -1,10 +1,11 @@
 # Sourced by bin/xent (not a command): the class-data-sharing archive of local runs, and running the JVM with its
 # standard error filtered. Expects HERE, JAR, CLASSPATH_FILE, CP and bin/xent's arguments; sets CDS (JVM options).
 
-# The archive for this jar, classpath and JVM: mapped when it exists; else this run records one at its exit
-# (-XX:ArchiveClassesAtExit, written under a name of its own and renamed when the JVM has ended, so runs at the same
-# time never read a half-written archive). Only an `evaluate` that succeeded leaves its archive (one that ran Spark:
-# `--version` would record a JVM without it). Archives of other keys are stale and removed. XENT_CDS=0: no archive.
+# The archive for this jar, classpath and JVM: mapped when it exists. A run with XENT_CDS=record records one at its
+# exit (-XX:ArchiveClassesAtExit, written under a name of its own and renamed when the JVM has ended, so runs at the
+# same time never read a half-written archive); only an `evaluate` that succeeded leaves it (one that ran Spark).
+# Recording is not automatic: the dump at exit took 80 s on a loaded 2-core machine, which pushed a first run past a
+# test's time limit. Archives of other keys are stale and removed when one is recorded. XENT_CDS=0: no archive.
 CDS=(-Xlog:disable -Xlog:all=warning:stderr -Xlog:cds*=off:stderr)
 CDS_NEW=""
 if [[ "${XENT_CDS:-1}" != 0 ]]; then
@@ -14,7 +15,7 @@ if [[ "${XENT_CDS:-1}" != 0 ]]; then
   CDS_ARCHIVE="$cds_dir/xent-$cds_key.jsa"
   if [[ -s "$CDS_ARCHIVE" ]]; then
     CDS+=(-XX:SharedArchiveFile="$CDS_ARCHIVE")
-  elif [[ " $* " == *" evaluate "* ]] && mkdir -p "$cds_dir" 2>/dev/null && [[ -w "$cds_dir" ]]; then
+  elif [[ "${XENT_CDS:-}" == record && " $* " == *" evaluate "* ]] && mkdir -p "$cds_dir" 2>/dev/null && [[ -w "$cds_dir" ]]; then
     find "$cds_dir" -maxdepth 1 -name 'xent-*.jsa' ! -name "xent-$cds_key.jsa" -delete 2>/dev/null || true
     CDS_NEW="$CDS_ARCHIVE.$$.part"
     CDS+=(-XX:ArchiveClassesAtExit="$CDS_NEW")

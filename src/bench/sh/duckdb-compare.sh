@@ -5,7 +5,7 @@
 # /usr/bin/time: wall seconds and peak resident size) and in-job / in-query (InJobBench: xent's Evaluation and the
 # Spark row floor in one local[2] session; DuckDB's query alone), then the table and the goals
 # (src/bench/node/duckdb_table.cjs). Contenders alternate run by run; medians of XENT_BENCH_DUCKDB_RUNS (default 3)
-# after one untimed run each (bin/xent's first run records its class-data-sharing archive).
+# after one untimed run each (bin/xent's first run records its class-data-sharing archive: XENT_CDS=record).
 # Inputs: the digits sample (data/digits/logits.jsonl as in the README, and as Parquet), 200,000 x 1,000 float
 # logits in 8 files (770 MB), 1,600,000 x 1,000 in 32 files (6.1 GB), and C = 10 (20,000,000 rows, 8 files) for
 # xent against the row floor; made once under XENT_BENCH_DATA (default target/bench/data).
@@ -85,7 +85,7 @@ compare() {
   echo "xent-bench: $input (load average: $(cut -d ' ' -f 1-3 /proc/loadavg))..." >&2
   if [[ "${XENT_BENCH_DUCKDB_WARMUP:-1}" != 0 ]]; then
     duckdb "$format" "$glob" 2 > /dev/null
-    "$HERE/bin/xent" evaluate --input "$path" "$@" > /dev/null 2>&1
+    XENT_CDS=record "$HERE/bin/xent" evaluate --input "$path" "$@" > /dev/null 2>&1
   fi
   for ((r = 0; r < RUNS; r++)); do
     whole "$input" DuckDB node "$HERE/src/bench/node/duckdb_cross_entropy.cjs" "$format" "$glob" 2
@@ -106,7 +106,7 @@ if [[ "$INPUTS" == *,6GB,* ]]; then
   compare "1.6M x 1000 (6.1 GB)" parquet "$DATA/c1000-n1600000-f32/*.parquet" "$DATA/c1000-n1600000-f32"
   injob+=("1.6M x 1000 (6.1 GB)=parquet=$DATA/c1000-n1600000-f32=1000")
 fi
-[[ "$INPUTS" == *,C10,* ]] && injob+=("C=10 20M x 10 (8 files)=parquet=$DATA/c10-n20000000-f8=10")
+[[ "$INPUTS" == *,C10,* ]] && injob+=("C10: 20M x 10, 8 files=parquet=$DATA/c10-n20000000-f8=10")
 [[ "${XENT_BENCH_DUCKDB_INJOB:-1}" != 0 ]] || injob=()
 ((${#injob[@]})) || { node "$HERE/src/bench/node/duckdb_table.cjs" "$WHOLE" "$INJOB"; exit 0; }
 echo "xent-bench: in-job, one local[2] session, bin/xent's JVM options (load average: $(cut -d ' ' -f 1-3 /proc/loadavg))..." >&2

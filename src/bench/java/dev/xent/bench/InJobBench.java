@@ -1,6 +1,6 @@
 package dev.xent.bench;
 
-import dev.xent.cli.ReaderBatch;
+import dev.xent.spark.ReaderBatch;
 import dev.xent.core.CrossEntropyOptions;
 import dev.xent.spark.Evaluation;
 import java.io.IOException;
@@ -26,9 +26,9 @@ import org.apache.spark.sql.types.DataTypes;
  * the answer, median of {@code runs} after one untimed run, with the reader batch {@code bin/xent} sets
  * ({@link ReaderBatch}; {@code -Dxent.bench.batch=ROWS} overrides it, to compare batch sizes).
  *
- * <p>Usage: {@code InJobBench runs LABEL=FORMAT=PATH=C ...} (FORMAT parquet or json; json rows get no floor). Prints
- * TSV lines: label, contender, median seconds, the figure computed (xent's mean; the floor's sum), this JVM's peak
- * resident size so far in bytes ({@code VmHWM}: it covers every row printed before it).
+ * <p>Usage: {@code InJobBench runs LABEL=FORMAT=PATH=C ...} (LABEL without "="; FORMAT parquet or json; json rows
+ * get no floor). Prints TSV lines: label, contender, median seconds, the figure computed (xent's mean; the floor's
+ * sum), this JVM's peak resident size so far in bytes ({@code VmHWM}: it covers every row printed before it).
  */
 public final class InJobBench {
     private InJobBench() {
