@@ -134,7 +134,7 @@ public final class MergeCommand implements Callable<Integer> {
 
     private static String describe(String kind) {
         return ComparisonStateFile.KIND.equals(kind) ? "a comparison state (compare --state)"
-                : "an evaluation state (evaluate --state)";
+                : StateFile.KIND.equals(kind) ? "an evaluation state (evaluate --state)" : "not an xent state file";
     }
 
     /** comparison.json (and report.html, state.xent) of comparison states merged. */
