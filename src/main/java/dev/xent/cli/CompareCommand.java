@@ -150,6 +150,7 @@ public final class CompareCommand implements Callable<Integer> {
             if (report) {
                 out.require("--report writes DIR/report.html");
             }
+            boolean state = out.state();
             Map<String, String> sparkConf = sparkOptions.sparkConf();
             folder = out.claim(two ? baselinePath : in.input, sparkConf);
             if (two && folder != null) {
@@ -157,14 +158,17 @@ public final class CompareCommand implements Callable<Integer> {
             }
             SparkSession spark = sparkOptions.session("xent compare");
             Comparison comparison;
+            Dataset<Row> groupSource;
             if (two) {
-                Dataset<Row> b = read(spark, "--baseline", baselinePath, baselineFormat);
+                groupSource = read(spark, "--baseline", baselinePath, baselineFormat);
                 Dataset<Row> c = read(spark, "--candidate", candidatePath, candidateFormat);
-                comparison = Comparison.of(b, c, InputOptions.list(joinOn));
+                comparison = Comparison.of(groupSource, c, InputOptions.list(joinOn));
             } else {
                 in.checkExists(spark); // the one-dataset form reads as evaluate does (--table, --where, Delta)
-                comparison = Comparison.of(in.read(spark), InputOptions.list(joinOn));
+                groupSource = in.read(spark);
+                comparison = Comparison.of(groupSource, InputOptions.list(joinOn));
             }
+            List<String> groupTypes = state ? groupTypes(groupSource) : null;
             ComparisonResult result = comparison
                     .baselineLogitsColumn(baselineLogitsColumn != null ? baselineLogitsColumn : in.logitsColumn)
                     .candidateLogitsColumn(candidateLogitsColumn != null ? candidateLogitsColumn : in.logitsColumn)
@@ -193,6 +197,14 @@ public final class CompareCommand implements Callable<Integer> {
                 folder.writeText("comparison.json", text);
                 if (report) {
                     folder.writeText("report.html", ComparisonReport.of(result, inputInfo(two)));
+                }
+                if (state) {
+                    Map<String, Object> settings = new LinkedHashMap<>();
+                    settings.put("classes", options.classes());
+                    settings.put("logits_encoding", String.valueOf(encoding));
+                    folder.writeBytes(StateFile.NAME, new ComparisonStateFile(inputInfo(two), optionInfo(options),
+                            settings, bootstrap > 0 ? new PoissonBootstrap(bootstrap, seed) : null,
+                            InputOptions.list(groupBy), groupTypes, result).toBytes());
                 }
                 folder.commit();
             }
@@ -284,6 +296,17 @@ public final class CompareCommand implements Callable<Integer> {
             throw new UsageException(option + ": cannot read " + path + " as " + f.sparkName() + ": "
                     + InputOptions.readFailure(e));
         }
+    }
+
+    /** The group-by columns' types for the state file; a missing column is left to the comparison's own check. */
+    private List<String> groupTypes(Dataset<Row> source) {
+        List<String> names = InputOptions.list(groupBy);
+        for (String name : names) {
+            if (!java.util.Arrays.asList(source.schema().fieldNames()).contains(name)) {
+                return null; // the run names the missing column first
+            }
+        }
+        return StateFile.groupTypes(source.schema(), names);
     }
 
     private Map<String, Object> inputInfo(boolean two) {

@@ -1,6 +1,8 @@
 package dev.xent.cli;
 
 import dev.xent.core.LossState;
+import dev.xent.report.ComparisonJson;
+import dev.xent.report.ComparisonReport;
 import dev.xent.report.HtmlReport;
 import dev.xent.report.SummaryJson;
 import java.io.IOException;
@@ -26,11 +28,13 @@ import picocli.CommandLine.Spec;
 @Command(name = "merge", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
         versionProvider = Main.Version.class,
         description = {"Merges the exact states that 'xent evaluate --state' saved (each a state.xent file, or an",
-            "output folder holding one) into one summary, as one evaluation over all their rows would give."},
+            "output folder holding one) into one summary, as one evaluation over all their rows would give;",
+            "states of 'xent compare --state' merge into one comparison.json the same way."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:the states were merged; the outputs are written",
             "2:nothing was written: a missing or corrupt state, or states made with other options, another C, "
-                + "other figures or other group columns (the message names the difference)"})
+                + "other figures or other group columns, a different bootstrap, or states of both kinds (the "
+                + "message names the difference)"})
 public final class MergeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -39,8 +43,8 @@ public final class MergeCommand implements Callable<Integer> {
             + "of 'xent evaluate --state' (any Hadoop path).")
     List<String> states;
 
-    @Option(names = "--output", paramLabel = "DIR", description = "Output folder for summary.json; written "
-            + "atomically (default: none, print only).")
+    @Option(names = "--output", paramLabel = "DIR", description = "Output folder for summary.json (comparison.json for comparison states); "
+            + "written atomically (default: none, print only).")
     String output;
 
     @Option(names = "--report", defaultValue = "false", description = "Also write DIR/report.html (the states must "
@@ -64,11 +68,18 @@ public final class MergeCommand implements Callable<Integer> {
             if ((report || state) && output == null) {
                 throw new UsageException((report ? "--report" : "--state") + " writes to DIR: give --output DIR");
             }
+            List<byte[]> files = new ArrayList<>();
+            for (String s : states) {
+                files.add(bytes(s, hadoop));
+            }
+            if (ComparisonStateFile.KIND.equals(oneKind(files))) {
+                return mergeComparisons(files, hadoop, out, err);
+            }
             List<StateFile> read = new ArrayList<>();
             List<String> names = new ArrayList<>();
-            for (String s : states) {
-                names.add(s);
-                read.add(StateFile.read(bytes(s, hadoop), s));
+            for (int i = 0; i < states.size(); i++) {
+                names.add(states.get(i));
+                read.add(StateFile.read(files.get(i), states.get(i)));
             }
             StateFile merged = StateFile.merge(read, names);
             LossState total = merged.result.total();
@@ -106,6 +117,54 @@ public final class MergeCommand implements Callable<Integer> {
             err.println("xent: merge failed, nothing written: " + InputOptions.firstLine(e));
             return ExitCode.JOB_FAILED;
         }
+    }
+
+    /** The states' one kind; a usage error naming the first state of another kind. */
+    private String oneKind(List<byte[]> files) {
+        String first = ComparisonStateFile.kind(files.get(0));
+        for (int i = 1; i < files.size(); i++) {
+            String kind = ComparisonStateFile.kind(files.get(i));
+            if (ComparisonStateFile.KIND.equals(kind) != ComparisonStateFile.KIND.equals(first)) {
+                throw new UsageException("merge: " + states.get(i) + " is " + describe(kind) + " but "
+                        + states.get(0) + " is " + describe(first) + "; merge states of one kind");
+            }
+        }
+        return first;
+    }
+
+    private static String describe(String kind) {
+        return ComparisonStateFile.KIND.equals(kind) ? "a comparison state (compare --state)"
+                : StateFile.KIND.equals(kind) ? "an evaluation state (evaluate --state)" : "not an xent state file";
+    }
+
+    /** comparison.json (and report.html, state.xent) of comparison states merged. */
+    private int mergeComparisons(List<byte[]> files, Configuration hadoop, PrintWriter out, PrintWriter err) {
+        List<ComparisonStateFile> read = new ArrayList<>();
+        for (int i = 0; i < states.size(); i++) {
+            read.add(ComparisonStateFile.read(files.get(i), states.get(i)));
+        }
+        ComparisonStateFile merged = ComparisonStateFile.merge(read, states);
+        String text = SummaryJson.text(ComparisonJson.of(merged.result, merged.options, merged.inputs));
+        if (output != null) {
+            for (String s : states) {
+                OutputGuard.check(output, s, hadoop);
+            }
+            try (OutputFolder folder = OutputFolder.claim(output, states.get(0), overwrite, hadoop)) {
+                folder.writeText("comparison.json", text);
+                if (report) {
+                    folder.writeText("report.html", ComparisonReport.of(merged.result, merged.inputs));
+                }
+                if (state) {
+                    folder.writeBytes(StateFile.NAME, merged.toBytes());
+                }
+                folder.commit();
+            }
+        }
+        out.print(text);
+        out.flush();
+        err.println("xent: merged " + states.size() + " comparison states: " + merged.result.total().rows()
+                + " rows compared" + (output != null ? "; wrote " + output : ""));
+        return ExitCode.OK;
     }
 
     /** The bytes of a state file, or of DIR/state.xent for a folder. */

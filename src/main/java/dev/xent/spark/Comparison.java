@@ -19,6 +19,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -272,6 +274,46 @@ public final class Comparison {
             }
         }
         return scored.groupBy(keys).agg(count(lit(1)).as(p + "_n"), values.toArray(new Column[0]));
+    }
+
+    /**
+     * Comparisons of disjoint rows as one: the result one {@link #run} over all their rows gives, provided no key
+     * spans two parts (a key found in two parts is not counted as duplicated, as one run would). Totals and groups
+     * merge exactly (a group found in several parts is their merge; groups in key order), counts add, and each
+     * count keeps its first few example keys of all parts. Parts must share the bootstrap, the group columns and the
+     * unit; none changes.
+     */
+    public static ComparisonResult merge(List<ComparisonResult> parts, PoissonBootstrap bootstrap) {
+        PairedComparison total = new PairedComparison(bootstrap);
+        TreeMap<List<Object>, PairedComparison> groups = new TreeMap<>(Comparison::compareKeys);
+        TreeMap<List<Object>, Map<String, Object>> names = new TreeMap<>(Comparison::compareKeys);
+        Map<String, Long> counts = new LinkedHashMap<>();
+        Map<String, TreeSet<String>> examples = new LinkedHashMap<>();
+        for (String name : PairedScan.COUNTS) {
+            counts.put(name, 0L);
+            examples.put(name, new TreeSet<>());
+        }
+        for (ComparisonResult part : parts) {
+            total.merge(part.total());
+            for (ComparisonResult.Group g : part.groups()) {
+                List<Object> key = new ArrayList<>(g.key().values());
+                groups.computeIfAbsent(key, k -> new PairedComparison(bootstrap)).merge(g.comparison());
+                names.putIfAbsent(key, g.key());
+            }
+            for (String name : PairedScan.COUNTS) {
+                counts.merge(name, part.count(name), Long::sum);
+                TreeSet<String> e = examples.get(name);
+                e.addAll(part.examples(name));
+                while (e.size() > PairedScan.EXAMPLES) {
+                    e.pollLast();
+                }
+            }
+        }
+        List<ComparisonResult.Group> merged = new ArrayList<>();
+        groups.forEach((key, comparison) -> merged.add(new ComparisonResult.Group(names.get(key), comparison)));
+        Map<String, List<String>> lists = new LinkedHashMap<>();
+        examples.forEach((name, e) -> lists.put(name, new ArrayList<>(e)));
+        return new ComparisonResult(total, merged, counts, lists, !parts.isEmpty() && parts.get(0).sequences());
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
