@@ -65,6 +65,10 @@ final class TargetLogProbAggregate implements AggregateFunction<AggregateState, 
                     + "xent.agg(logits, target [, options])); got " + options.inputKind().name().toLowerCase(
                     java.util.Locale.ROOT).replace('_', '-'));
         }
+        if (options.hasWeight()) {
+            throw new IllegalArgumentException("xent option 'weight': class weights need each token's target class, "
+                    + "which " + USAGE + " does not take; evaluate with bin/xent --target-col to apply them");
+        }
         try {
             return new TargetLogProbs(options, false);
         } catch (IllegalArgumentException e) {
