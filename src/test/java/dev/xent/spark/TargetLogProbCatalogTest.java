@@ -115,6 +115,22 @@ class TargetLogProbCatalogTest {
     }
 
     @Test
+    void theSessionsInputKindServesACallWithoutOptions() {
+        Row withMap = agg("xent.agg(logp, mask, " + KIND + ")", "tlp_sample");
+        SparkSession spark = SharedSpark.get();
+        spark.conf().set("spark.xent.inputKind", "target-log-probs");
+        try {
+            Row bare = agg("xent.agg(logp, mask)", "tlp_sample");
+            for (int i = 0; i < 4; i++) {
+                assertSameBits(withMap.getDouble(i), bare.getDouble(i), "field " + i);
+            }
+            assertEquals(withMap.getLong(5), bare.getLong(5));
+        } finally {
+            spark.conf().unset("spark.xent.inputKind");
+        }
+    }
+
+    @Test
     void whatNeedsTheDistributionIsRefusedNamingTheKey() {
         for (String[] call : new String[][] {
             {"map('input_kind', 'target-log-probs', 'label_smoothing', '0.1')", "'label_smoothing'"},
