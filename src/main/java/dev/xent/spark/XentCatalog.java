@@ -33,7 +33,8 @@ import org.apache.spark.sql.util.CaseInsensitiveStringMap;
  *       ({@link SequenceLossSqlFunction});</li>
  *   <li>{@code xent.agg(logits, target [, options])}: the exact aggregate, a struct ({@link LossAggregate});</li>
  *   <li>{@code xent.agg(logp [, mask] [, options])}, without a target: the same struct for input kind
- *       target-log-probs, which the options (or the session's settings) must name ({@link TargetLogProbAggregate}).</li>
+ *       target-log-probs, which the options (or the session's settings) must name
+ *       ({@link TargetLogProbAggregate}).</li>
  * </ul>
  * Logits are {@code array<float>} or {@code array<double>}; a target is an integer class index or an array of
  * probabilities. {@code options} is an optional {@code map<string,string>} ({@link CallOptions}: {@code weight},

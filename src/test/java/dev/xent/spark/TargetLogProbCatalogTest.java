@@ -26,8 +26,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code xent.agg(logp [, mask] [, options])}, input kind target-log-probs in SQL: the same bits as
- * {@link Evaluation} (what {@code bin/xent evaluate --input-kind target-log-probs} runs) on the committed sample, torch's
- * figures on a golden case, one token per row, and the refusals naming the key.
+ * {@link Evaluation} (what {@code bin/xent evaluate --input-kind target-log-probs} runs) on the committed sample,
+ * torch's figures on a golden case, one token per row, the session's input kind, and the refusals naming the key.
  */
 class TargetLogProbCatalogTest {
     private static final String KIND = "map('input_kind', 'target-log-probs')";
