@@ -12,7 +12,8 @@ import org.apache.spark.sql.catalyst.util.MapData;
  * {@code spark.xent.*} settings, read when the call is bound), overridden by the call's optional trailing
  * {@code map<string,string>} with the keys {@code weight} (comma-separated numbers), {@code ignore_index} (an
  * integer), {@code label_smoothing} (a number in {@code [0, 1]}), {@code input_kind} ({@code logits},
- * {@code log_probs}, {@code probabilities}) and {@code classes} (C: a row of another length is invalid; without it C
+ * {@code log_probs}, {@code probabilities}; {@code target-log-probs} only for {@code xent.agg} without a target,
+ * {@link TargetLogProbAggregate}) and {@code classes} (C: a row of another length is invalid; without it C
  * is the weight's length, else, in {@code xent.loss}, each row's own and, in {@code xent.agg}, the first row's). A
  * null map, or a null value, keeps the default. Read by {@link OptionsReader}, as the session's settings are: an
  * unknown key or a bad value is an {@link IllegalArgumentException} naming it. The last map read is remembered (a literal map is the

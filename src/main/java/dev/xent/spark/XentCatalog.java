@@ -14,6 +14,11 @@ import org.apache.spark.sql.connector.catalog.functions.BoundFunction;
 import org.apache.spark.sql.connector.catalog.functions.UnboundFunction;
 import org.apache.spark.sql.internal.SQLConf;
 import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.BooleanType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DoubleType;
+import org.apache.spark.sql.types.FloatType;
+import org.apache.spark.sql.types.MapType;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.util.CaseInsensitiveStringMap;
 
@@ -26,7 +31,10 @@ import org.apache.spark.sql.util.CaseInsensitiveStringMap;
  *   <li>{@code xent.log_softmax(logits)}: {@code array<double>} ({@link LogSoftmaxSqlFunction});</li>
  *   <li>{@code xent.sequence_loss(logits, targets [, options])}: per-token losses
  *       ({@link SequenceLossSqlFunction});</li>
- *   <li>{@code xent.agg(logits, target [, options])}: the exact aggregate, a struct ({@link LossAggregate}).</li>
+ *   <li>{@code xent.agg(logits, target [, options])}: the exact aggregate, a struct ({@link LossAggregate});</li>
+ *   <li>{@code xent.agg(logp [, mask] [, options])}, without a target: the same struct for input kind
+ *       target-log-probs, which the options (or the session's settings) must name
+ *       ({@link TargetLogProbAggregate}).</li>
  * </ul>
  * Logits are {@code array<float>} or {@code array<double>}; a target is an integer class index or an array of
  * probabilities. {@code options} is an optional {@code map<string,string>} ({@link CallOptions}: {@code weight},
@@ -130,6 +138,9 @@ public final class XentCatalog implements FunctionCatalog {
     }
 
     private static BoundFunction bindAggregate(StructType input) {
+        if (isTargetLogProbCall(input)) {
+            return bindTargetLogProbAggregate(input);
+        }
         CatalogArguments args = new CatalogArguments("agg", input, 2, "(logits, target [, options])");
         boolean isFloat = args.isFloatArray(0, "logits");
         if (CatalogArguments.isIntegral(args.type(1))) {
@@ -139,5 +150,39 @@ public final class XentCatalog implements FunctionCatalog {
             return new LossAggregate(isFloat, LossState.Targets.PROBABILITIES, args.hasOptions(), defaults());
         }
         throw args.fail(1, "target", "an integer class index or an array<float>/array<double> of probabilities");
+    }
+
+    /**
+     * True for a call of {@code xent.agg} without a target: {@code (logp)}, {@code (logp, options)},
+     * {@code (logp, mask)} or {@code (logp, mask, options)}, where a mask is an array of booleans or integers.
+     */
+    private static boolean isTargetLogProbCall(StructType input) {
+        int n = input.fields().length;
+        int core = n > 0 && input.fields()[n - 1].dataType() instanceof MapType ? n - 1 : n;
+        return core == 1 || core == 2 && isMask(input.fields()[1].dataType());
+    }
+
+    private static boolean isMask(DataType t) {
+        return t instanceof ArrayType && (((ArrayType) t).elementType() instanceof BooleanType
+                || CatalogArguments.isIntegral(((ArrayType) t).elementType()));
+    }
+
+    private static BoundFunction bindTargetLogProbAggregate(StructType input) {
+        int n = input.fields().length;
+        boolean withOptions = input.fields()[n - 1].dataType() instanceof MapType;
+        int core = withOptions ? n - 1 : n;
+        CatalogArguments args = new CatalogArguments("agg", input, core, TargetLogProbAggregate.USAGE.substring(8));
+        DataType logp = args.type(0);
+        boolean sequence = CatalogArguments.isFloatingArray(logp);
+        if (!sequence && !(logp instanceof FloatType || logp instanceof DoubleType)) {
+            throw args.fail(0, "logp", "array<float>/array<double> (a sequence's target log-probabilities) or "
+                    + "float/double (one token per row)");
+        }
+        DataType mask = core == 2 ? ((ArrayType) args.type(1)).elementType() : null;
+        try {
+            return new TargetLogProbAggregate(sequence, mask, withOptions, defaults());
+        } catch (IllegalArgumentException e) {
+            throw new UnsupportedOperationException(e.getMessage(), e);
+        }
     }
 }
