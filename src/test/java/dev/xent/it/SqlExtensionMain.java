@@ -45,6 +45,9 @@ public final class SqlExtensionMain {
         same &= o.getDouble(o.fieldIndex("weightSum")) == n.getDouble(n.fieldIndex("weight_sum"))
                 && o.getDouble(o.fieldIndex("mean")) == n.getDouble(n.fieldIndex("mean"))
                 && o.getLong(o.fieldIndex("rows")) == n.getLong(n.fieldIndex("rows"));
+        String perCall = "(logits, target, map('ignore_index', '3', 'label_smoothing', '0.1')).mean";
+        Row options = spark.sql("SELECT xent_agg" + perCall + ", xent.agg" + perCall + " FROM digits").first();
+        same &= Double.doubleToRawLongBits(options.getDouble(0)) == Double.doubleToRawLongBits(options.getDouble(1));
         System.out.println("sameAsCatalog=" + same);
         System.out.println("lossPlan=" + plan(spark, "xent_loss(logits, target)"));
         System.out.println("catalogLossPlan=" + plan(spark, "xent.loss(logits, target)"));
