@@ -52,9 +52,9 @@ class OptionsReaderTest {
                 assertThrows(IllegalArgumentException.class, () -> read("weight", "1,a")).getMessage());
         assertEquals("xent option 'classes': expected at least 1 but got 0",
                 assertThrows(IllegalArgumentException.class, () -> read("classes", "0")).getMessage());
-        assertEquals("xent option 'input_kind': input kind: expected one of logits, logProbs, probabilities but got "
-                + "'odds'", assertThrows(IllegalArgumentException.class, () -> read("input_kind", "odds"))
-                .getMessage());
+        assertEquals("xent option 'input_kind': input kind: expected one of logits, logProbs, probabilities, "
+                + "targetLogProbs but got 'odds'",
+                assertThrows(IllegalArgumentException.class, () -> read("input_kind", "odds")).getMessage());
         String together = assertThrows(IllegalArgumentException.class, () -> read("weight", "1,2",
                 "classes", "3")).getMessage();
         assertEquals(true, together.startsWith("xent options {weight=1,2, classes=3}: "), together);
