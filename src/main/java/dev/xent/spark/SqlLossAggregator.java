@@ -10,8 +10,8 @@ import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.expressions.Aggregator;
 
 /**
- * The exact aggregate behind the SQL functions {@code xent_agg} and {@code xent_agg_probs}: as
- * {@link LossAggregator}, for rows that SQL hands over as boxed arrays. C is the options' (class count or weight
+ * The exact aggregate behind {@link XentFunctions#register}'s {@code xent_agg} and {@code xent_agg_probs} (the
+ * extension's names run {@link LossAggregate}): as {@link LossAggregator}, for rows that SQL hands over as boxed arrays. C is the options' (class count or weight
  * length), else the length of the first row each task sees; a row of another length is invalid. Invalid rows fail
  * the query with the core's {@link InvalidRowException}.
  */

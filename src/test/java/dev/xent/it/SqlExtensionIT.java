@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A new JVM whose session is configured only by {@code spark.sql.extensions}: {@code SELECT xent_agg(...)} and
- * {@code xent_loss(...)} work there and give torch's numbers for the digits sample.
+ * {@code xent_loss(...)} work there and give torch's numbers for the digits sample, through the catalog's functions
+ * (the same analyzed plan and bits as {@code xent.loss}, the same aggregate as {@code xent.agg}).
  */
 class SqlExtensionIT {
 
@@ -62,6 +63,12 @@ class SqlExtensionIT {
         SumExp kernel = v.get("kernel").equals("scalar") ? SumExp.scalar() : SumExp.vector();
         assertEquals(new CrossEntropy(CrossEntropyOptions.defaults(), 10, kernel).loss(x,
                 first.get("target").asLong()), Double.parseDouble(v.get("row0")), 0.0, v.get("kernel"));
+        // The old names run the catalog's functions: the same bits, and xent_loss the same analyzed plan.
+        assertEquals("true", v.get("sameAsCatalog"), v.toString());
+        assertEquals(v.get("catalogLossPlan"), v.get("lossPlan"), v.toString());
+        assertTrue(v.get("catalogAggPlan").contains("v2aggregator(dev.xent.spark.LossAggregate, logits, target")
+                && v.get("aggPlan").contains("v2aggregator(dev.xent.spark.LossAggregate, logits, target"),
+                v.toString());
         // A bad constant per-call option of a catalog function: an analysis error naming the key, no action needed.
         // (Spark 4 throws a subclass, ExtendedAnalysisException.)
         assertTrue(v.get("badOption").matches("org\\.apache\\.spark\\.sql\\.(catalyst\\.Extended)?AnalysisException: .*")
