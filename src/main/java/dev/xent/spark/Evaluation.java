@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.function.Function2;
 import org.apache.spark.sql.Column;
@@ -392,11 +393,21 @@ public final class Evaluation {
     }
 
     private RuntimeException named(Exception failure, InputColumns columns, int classes) {
-        InvalidRowException cause = findInvalidRow(failure);
+        return named(failure,
+                () -> new InvalidRowLocator(input, columns, options, classes, idColumns, singleFileReader));
+    }
+
+    /**
+     * {@code failure} as the error to report: a too-many-rejected stop as it is; an invalid row as the core's error,
+     * naming the row that {@code locator} finds (the core's error alone when it finds none or fails); anything else
+     * unchanged. Shared by every evaluation path, so they name a row the same way.
+     */
+    static RuntimeException named(Exception failure, Supplier<InvalidRowLocator> locator) {
         TooManyRejectedException tooMany = find(failure, TooManyRejectedException.class);
         if (tooMany != null) {
             return tooMany;
         }
+        InvalidRowException cause = findInvalidRow(failure);
         if (cause == null) {
             return failure instanceof RuntimeException
                     ? (RuntimeException) failure
@@ -404,8 +415,7 @@ public final class Evaluation {
         }
         String where;
         try {
-            where = new InvalidRowLocator(input, columns, options, classes, idColumns, singleFileReader)
-                    .describeFirstInvalidRow();
+            where = locator.get().describeFirstInvalidRow();
         } catch (RuntimeException locating) {
             where = null;
         }

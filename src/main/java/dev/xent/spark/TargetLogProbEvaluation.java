@@ -5,7 +5,6 @@ import static org.apache.spark.sql.functions.col;
 import dev.xent.core.CrossEntropyOptions;
 import dev.xent.core.EvaluationResult;
 import dev.xent.core.Figure;
-import dev.xent.core.InvalidRowException;
 import dev.xent.core.LossState;
 import dev.xent.core.TargetLogProbs;
 import java.util.ArrayList;
@@ -189,29 +188,11 @@ final class TargetLogProbEvaluation {
 
     /** If {@code failure} was caused by an invalid row, the core's error naming that row; else {@code failure}. */
     RuntimeException nameInvalidRow(Exception failure) {
-        TooManyRejectedException tooMany = Evaluation.find(failure, TooManyRejectedException.class);
-        if (tooMany != null) {
-            return tooMany;
-        }
-        InvalidRowException cause = Evaluation.findInvalidRow(failure);
-        if (cause == null) {
-            return failure instanceof RuntimeException ? (RuntimeException) failure
-                    : new IllegalStateException(failure.getMessage(), failure);
-        }
-        String where;
-        try {
+        return Evaluation.named(failure, () -> {
             Column problem = functions.udf(new Problem(rule, columns, RowPolicy.FAIL), DataTypes.StringType)
                     .apply(canonicalStruct());
-            where = new InvalidRowLocator(input, columns.logits, problem, idColumns, singleFileReader)
-                    .describeFirstInvalidRow();
-        } catch (RuntimeException locating) {
-            where = null;
-        }
-        if (where == null) {
-            return cause;
-        }
-        int colon = where.indexOf(": ");
-        return new InvalidRowException(cause.reason(), where.substring(colon + 2)).atRow(where.substring(0, colon));
+            return new InvalidRowLocator(input, columns.logits, problem, idColumns, singleFileReader);
+        });
     }
 
     /** {@code struct(canonical columns) -> reason}: the scan's decision for one row. */
