@@ -102,7 +102,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     /** Checks every option that can be checked without Spark; a usage error names the first one at fault. */
     private Request parse() {
         CrossEntropyOptions options = loss.options();
-        TargetLogProbCheck.check(options.inputKind(), loss.labelSmoothing, figures.metrics, figures.perClass,
+        TargetLogProbCheck.check(options.inputKind(), options.labelSmoothing(), figures.metrics, figures.perClass,
                 input.logitsEncoding, input.maskColumn, input.tokenWeightColumn);
         input.path();
         input.inputFormat();

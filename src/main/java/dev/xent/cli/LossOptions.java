@@ -2,27 +2,30 @@ package dev.xent.cli;
 
 import dev.xent.core.CrossEntropyOptions;
 import dev.xent.core.InputKind;
+import dev.xent.core.OptionsReader;
 import dev.xent.core.Reduction;
-import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import picocli.CommandLine.Option;
 
 /**
  * The options that shape the loss of every row, PyTorch's {@code CrossEntropyLoss} arguments: class weights, the
  * ignored target, label smoothing, what the logits column holds, the number of classes and the reduction. A picocli
- * mixin; {@link #options()} checks them together and names the option at fault.
+ * mixin; {@link #options()} reads them as text through the core's {@link OptionsReader} (the reader of the SQL
+ * settings and the ML params: the same values, the same checks) and names the CLI option at fault.
  */
 public final class LossOptions {
-    @Option(names = "--weight", paramLabel = "W", split = ",", description = "Class weights w0,w1,... (default: "
+    @Option(names = "--weight", paramLabel = "W", description = "Class weights w0,w1,... (default: "
             + "none, every class weighs 1).")
-    List<Double> weight;
+    String weight;
 
     @Option(names = "--ignore-index", paramLabel = "N", defaultValue = "-100", description = "Target value whose "
             + "rows are ignored (default: ${DEFAULT-VALUE}).")
-    long ignoreIndex;
+    String ignoreIndex;
 
     @Option(names = "--label-smoothing", paramLabel = "EPS", defaultValue = "0.0", description = "Label smoothing "
             + "in [0, 1] (default: ${DEFAULT-VALUE}).")
-    double labelSmoothing;
+    String labelSmoothing;
 
     @Option(names = "--log-probs", defaultValue = "false", description = "The logits column holds "
             + "log-probabilities: NLLLoss; the same as --input-kind log-probs (default: ${DEFAULT-VALUE}).")
@@ -35,59 +38,36 @@ public final class LossOptions {
 
     @Option(names = "--classes", paramLabel = "C", description = "Number of classes (default: the --weight length, "
             + "else the first row's length).")
-    Integer classes;
+    String classes;
 
     @Option(names = "--reduction", paramLabel = "R", defaultValue = "mean", description = "mean, sum or none; none "
             + "also writes every row's loss to DIR/rows (default: ${DEFAULT-VALUE}).")
     String reduction;
 
-    /** The options, checked together; a usage error names the option at fault. */
+    /** The options, checked together; a usage error names the option at fault and what was expected. */
     CrossEntropyOptions options() {
-        CrossEntropyOptions.Builder b = CrossEntropyOptions.builder()
-                .ignoreIndex(ignoreIndex)
-                .inputKind(inputKind());
+        Map<String, String> settings = new LinkedHashMap<>(); // OptionsReader's keys, written as the CLI's options
+        settings.put("--weight", weight);
+        settings.put("--ignore-index", ignoreIndex);
+        settings.put("--label-smoothing", labelSmoothing);
+        settings.put("--input-kind", inputKind != null ? inputKind : logProbs ? "log-probs" : null);
+        settings.put("--classes", classes);
+        CrossEntropyOptions.Builder defaults = CrossEntropyOptions.builder();
         try {
-            b.reduction(Reduction.parse(reduction));
+            defaults.reduction(Reduction.parse(reduction));
         } catch (IllegalArgumentException e) {
             throw new UsageException("--" + e.getMessage());
         }
-        if (weight != null && !weight.isEmpty()) {
-            b.weight(weight.stream().mapToDouble(Double::doubleValue).toArray());
-        }
-        if (classes != null) {
-            if (classes < 1) {
-                throw new UsageException("--classes: expected at least 1 but got " + classes);
-            }
-            b.classes(classes);
-        }
+        CrossEntropyOptions options;
         try {
-            b.labelSmoothing(labelSmoothing);
-        } catch (IllegalArgumentException e) {
-            throw new UsageException("--label-smoothing: " + e.getMessage());
+            options = OptionsReader.read(defaults.build(), settings);
+        } catch (OptionsReader.BadOption e) {
+            throw new UsageException((e.key() != null ? e.key() : String.join(", ", settings.keySet())) + ": "
+                    + e.problem());
         }
-        try {
-            return b.build();
-        } catch (IllegalArgumentException e) {
-            String option = e.getMessage().startsWith("label_smoothing") ? "--label-smoothing" : "--weight";
-            throw new UsageException(option + ": " + e.getMessage());
-        }
-    }
-
-    /** {@code --input-kind}, or {@code --log-probs}, its synonym; both given must agree. */
-    private InputKind inputKind() {
-        if (inputKind == null) {
-            return logProbs ? InputKind.LOG_PROBABILITIES : InputKind.LOGITS;
-        }
-        InputKind kind;
-        try {
-            kind = InputKind.parse(inputKind);
-        } catch (IllegalArgumentException e) {
-            throw new UsageException("--input-kind: expected logits, log-probs, probabilities or target-log-probs "
-                    + "but got '" + inputKind + "'");
-        }
-        if (logProbs && kind != InputKind.LOG_PROBABILITIES) {
+        if (logProbs && options.inputKind() != InputKind.LOG_PROBABILITIES) {
             throw new UsageException("--log-probs says log-probabilities but --input-kind says '" + inputKind + "'");
         }
-        return kind;
+        return options;
     }
 }

@@ -11,7 +11,9 @@ import java.util.Map;
  * one key. The keys: {@code weight} (comma-separated numbers; empty for none), {@code ignore_index} (an integer),
  * {@code label_smoothing} (a number in {@code [0, 1]}), {@code input_kind} ({@code logits}, {@code log_probs},
  * {@code probabilities}) and {@code classes} (C, a whole number of at least 1). A null value keeps the default.
- * An unknown key or a bad value is an {@link IllegalArgumentException} beginning {@code xent option '<key>'}.
+ * An unknown key or a bad value is a {@link BadOption} (an {@link IllegalArgumentException}) beginning
+ * {@code xent option '<key>'}; it also gives the key as the caller wrote it and the bare problem, so the CLI, whose
+ * keys are its option names ({@code --label-smoothing}), can say {@code --label-smoothing: <problem>}.
  */
 public final class OptionsReader {
     /** The keys, as written in messages. */
@@ -20,10 +22,35 @@ public final class OptionsReader {
     private OptionsReader() {
     }
 
+    /** A bad setting: the key as the caller wrote it (null when no one key is at fault) and what is wrong. */
+    public static final class BadOption extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+
+        private final String key;
+        private final String problem;
+
+        BadOption(String message, String key, String problem, Throwable cause) {
+            super(message, cause);
+            this.key = key;
+            this.problem = problem;
+        }
+
+        /** The key at fault, as the caller wrote it; null when the options do not fit together as a whole. */
+        public String key() {
+            return key;
+        }
+
+        /** What is wrong with it, without the key. */
+        public String problem() {
+            return problem;
+        }
+    }
+
     /**
      * {@code defaults} with each setting applied, checked together.
      *
-     * @throws IllegalArgumentException naming the key, or, when the options do not fit together, all of them
+     * @throws BadOption naming the key, or, when the options do not fit together, all of them (its
+     *                   {@link BadOption#key()} is then the one at fault: label smoothing, else the weight, else C)
      */
     public static CrossEntropyOptions read(CrossEntropyOptions defaults, Map<String, String> settings) {
         CrossEntropyOptions.Builder b = defaults.toBuilder();
@@ -35,8 +62,29 @@ public final class OptionsReader {
         try {
             return b.build();
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("xent options " + settings + ": " + e.getMessage(), e);
+            throw new BadOption("xent options " + settings + ": " + e.getMessage(), keyAtFault(settings, e.getMessage()),
+                    e.getMessage(), e);
         }
+    }
+
+    /** The key among {@code settings} that a message of {@link CrossEntropyOptions}' check is about, or null. */
+    private static String keyAtFault(Map<String, String> settings, String message) {
+        String wanted = message != null && message.startsWith("label_smoothing") ? "labelsmoothing"
+                : message != null && message.startsWith("classes") ? "classes" : "weight";
+        String classes = null;
+        for (Map.Entry<String, String> e : settings.entrySet()) {
+            if (e.getValue() != null && normal(e.getKey()).equals(wanted)) {
+                return e.getKey();
+            }
+            if (e.getValue() != null && normal(e.getKey()).equals("classes")) {
+                classes = e.getKey();
+            }
+        }
+        return classes;
+    }
+
+    private static BadOption bad(String key, String problem, Throwable cause) {
+        return new BadOption("xent option '" + key + "': " + problem, key, problem, cause);
     }
 
     /** The key as matched: lower case, without {@code _} and {@code -}. */
@@ -47,7 +95,7 @@ public final class OptionsReader {
     /**
      * Applies one setting.
      *
-     * @throws IllegalArgumentException for an unknown key or a bad value, naming both
+     * @throws BadOption for an unknown key or a bad value, naming both
      */
     public static void set(CrossEntropyOptions.Builder b, String key, String value) {
         String v = value.trim();
@@ -75,17 +123,16 @@ public final class OptionsReader {
                     b.classes(c);
                     return;
                 default:
-                    throw new IllegalArgumentException("xent option '" + key + "' is unknown; expected one of " + KEYS);
+                    throw new BadOption("xent option '" + key + "' is unknown; expected one of " + KEYS, key,
+                            "unknown; expected one of " + KEYS, null);
             }
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("xent option '" + key + "': '" + value + "' is not "
-                    + (k.equals("ignoreindex") || k.equals("classes") ? "an integer"
-                            : k.equals("weight") ? "a comma-separated list of numbers" : "a number"), e);
+            throw bad(key, "'" + value + "' is not " + (k.equals("ignoreindex") || k.equals("classes") ? "an integer"
+                    : k.equals("weight") ? "a comma-separated list of numbers" : "a number"), e);
+        } catch (BadOption e) {
+            throw e;
         } catch (IllegalArgumentException e) {
-            if (e.getMessage() != null && e.getMessage().startsWith("xent option")) {
-                throw e;
-            }
-            throw new IllegalArgumentException("xent option '" + key + "': " + e.getMessage(), e);
+            throw bad(key, e.getMessage(), e);
         }
     }
 }
