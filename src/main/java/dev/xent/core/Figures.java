@@ -36,6 +36,7 @@ public final class Figures {
     private static final Map<String, Entry> BY_ID = new LinkedHashMap<>();
 
     static {
+        register(LossAndCounts.ID, k -> new LossAndCounts(), LossAndCounts::readFrom); // every state has it, first
         register(StandardError.ID, k -> new StandardError(), StandardError::readFrom);
         register(Accuracy.ID, k -> new Accuracy(), Accuracy::readFrom);
         register(TopKAccuracy.ID, TopKAccuracy::new, TopKAccuracy::readFrom);
@@ -90,12 +91,15 @@ public final class Figures {
     }
 
     /**
-     * The scalar values (numbers, not lists) every registered figure reports, name to figure id: the names an
-     * evaluator can be asked for.
+     * The scalar values (numbers, not lists) every registered figure but the loss and counts reports, name to figure
+     * id: the names an evaluator can be asked for beyond the mean and sum, which every evaluation gives.
      */
     public static Map<String, String> scalarValues() {
         Map<String, String> out = new LinkedHashMap<>();
         for (Map.Entry<String, Entry> e : BY_ID.entrySet()) {
+            if (e.getKey().equals(LossAndCounts.ID)) {
+                continue;
+            }
             Figure f = e.getValue().maker.make(5);
             LossState empty = new LossState(f.appliesTo(LossState.Targets.CLASS_INDEX, false)
                     ? LossState.Targets.CLASS_INDEX : LossState.Targets.PROBABILITIES, false);

@@ -20,8 +20,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The sufficient statistics of a cross-entropy evaluation, and the only place PyTorch's division rule lives: the
- * exact sum of the per-row losses, the exact sum of the normalizer (the target-class weight of each scored row, or
+ * The sufficient statistics of a cross-entropy evaluation, and (with {@link LossAndCounts}) the only place PyTorch's
+ * division rule lives: the exact sum of the per-row losses, the exact sum of the normalizer (the target-class weight of each scored row, or
  * 1 per row for probability targets), and the row counts. {@link #add}, {@link #merge} and {@link #reduce} are
  * Spark's {@code reduce}, {@code merge} and {@code finish}; because both sums are exact, any order of adds and
  * merges gives the same bits.
@@ -44,14 +44,16 @@ import java.util.Map;
  * is NaN or infinite, so a NaN mean never goes unexplained), {@code nonFiniteInputs} (rows whose logits hold a NaN or
  * an infinity, counted by the caller). {@code rows = scored + ignored + rejected}.
  *
- * <p>Beside the loss, a state carries {@link Figure}s (standard error always; others when asked for with
- * {@link #withFigure}): each scored row goes to every figure as one {@link ScoredRow}. Two states merge only when
- * they were made with the same options, the same C (0: not known yet) and the same figures.
+ * <p>A state is a set of {@link Figure}s under one header (target kind, options, C): the loss and counts
+ * ({@link LossAndCounts}, which holds the sums and counts above) and the standard error always, others when asked
+ * for with {@link #withFigure}. Each scored row goes to every figure as one {@link ScoredRow}; adds, merges and the
+ * byte form treat every figure alike. Two states merge only when they were made with the same options, the same C
+ * (0: not known yet) and the same figures.
  *
  * <p>The byte form ({@link #toBytes()}, big-endian) lasts across versions: a header (magic {@code "XENT"}, format
  * version, target kind, smoothing flag, C, the options, the figure ids), then one section per figure
- * {@code [id, length, bytes]}, the loss and counts first under the id {@value #LOSS_SECTION}. A reader skips the
- * sections of figures it does not know.
+ * {@code [id, length, bytes]}, the loss and counts ({@link LossAndCounts}, a figure like the others) first. A reader
+ * skips the sections of figures it does not know.
  */
 public final class LossState implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -60,8 +62,6 @@ public final class LossState implements Serializable {
     static final int MAGIC = 0x58454E54;
     /** The version of the sectioned byte form; a reader refuses a later one. */
     static final short FORMAT_VERSION = 1;
-    /** The id of the section holding the loss sums and row counts. */
-    static final String LOSS_SECTION = "loss";
 
     /** Which kind of target the rows had; it decides the normalizer and the sign of a zero sum. */
     public enum Targets {
@@ -74,15 +74,9 @@ public final class LossState implements Serializable {
     private final CrossEntropyOptions options;
     private int classes;
 
-    private ExactSum lossSum = new ExactSum();
-    private ExactSum smoothingSum = new ExactSum();
-    private ExactSum normalizer = new ExactSum();
-    private long scored;
-    private long ignored;
-    private long rejected;
-    private long nonFinite;
-    private long nonFiniteInputs;
     private final Map<String, Figure> figures = new LinkedHashMap<>();
+    /** The loss and counts: one of {@link #figures}, kept at hand for the accessors. */
+    private LossAndCounts loss;
 
     /**
      * An empty state made without options (they are written as unknown, and it merges only with such states), with
@@ -107,6 +101,7 @@ public final class LossState implements Serializable {
         this.smoothed = smoothed;
         this.options = options;
         this.classes = classes;
+        withFigure(new LossAndCounts());
     }
 
     /** An empty state for the given options and kind of target, with the standard error. */
@@ -122,7 +117,7 @@ public final class LossState implements Serializable {
                 options.knownClasses());
     }
 
-    /** An empty state with the same options, C and figures (each figure's zero). */
+    /** An empty state with the same options, C and figures (each figure's zero, the loss and counts too). */
     public LossState zero() {
         LossState s = new LossState(targets, smoothed, options, classes);
         figures.values().forEach(f -> s.withFigure(f.zero()));
@@ -146,15 +141,21 @@ public final class LossState implements Serializable {
                 : order.size()).thenComparing(Figure::id));
         figures.clear();
         sorted.forEach(f -> figures.put(f.id(), f));
+        loss = (LossAndCounts) figures.get(LossAndCounts.ID);
         return this;
     }
 
-    /** The figures, in registration order. */
+    /**
+     * The figures beside the loss and counts (which this state's own accessors report: {@link #values()}), in
+     * registration order.
+     */
     public Collection<Figure> figures() {
-        return Collections.unmodifiableCollection(figures.values());
+        List<Figure> beside = new ArrayList<>(figures.values());
+        beside.remove(loss);
+        return Collections.unmodifiableList(beside);
     }
 
-    /** The figure of this id, or null when not gathered. */
+    /** The figure of this id (the loss and counts too: {@code "loss"}), or null when not gathered. */
     public Figure figure(String id) {
         return figures.get(id);
     }
@@ -211,16 +212,7 @@ public final class LossState implements Serializable {
      * smoothing), then gives it to every figure.
      */
     void add(ScoredRow row, double targetTerm, double smoothingTerm) {
-        double loss = row.loss();
-        scored++;
-        if (Double.isNaN(loss) || Double.isInfinite(loss)) {
-            nonFinite++;
-        }
-        lossSum.add(targetTerm);
-        if (smoothed) {
-            smoothingSum.add(smoothingTerm);
-        }
-        normalizer.add(row.weight());
+        row.terms(targetTerm, smoothed ? smoothingTerm : 0.0);
         for (Figure f : figures.values()) {
             f.add(row);
         }
@@ -236,7 +228,7 @@ public final class LossState implements Serializable {
 
     /** Counts a row whose target was the ignore index. */
     public void addIgnored() {
-        ignored++;
+        loss.addIgnored();
     }
 
     /** The sequence-level statistics, or null when the rows were not sequences of tokens. */
@@ -261,12 +253,12 @@ public final class LossState implements Serializable {
 
     /** Counts a row whose logits hold a NaN or an infinity (it is also added, ignored or rejected as usual). */
     public void addNonFiniteInput() {
-        nonFiniteInputs++;
+        loss.addNonFiniteInput();
     }
 
     /** Counts a row that was set aside as invalid. */
     public void addRejected() {
-        rejected++;
+        loss.addRejected();
     }
 
     /**
@@ -283,14 +275,6 @@ public final class LossState implements Serializable {
         if (classes == 0) {
             classes = other.classes;
         }
-        lossSum.merge(other.lossSum);
-        smoothingSum.merge(other.smoothingSum);
-        normalizer.merge(other.normalizer);
-        scored += other.scored;
-        ignored += other.ignored;
-        rejected += other.rejected;
-        nonFinite += other.nonFinite;
-        nonFiniteInputs += other.nonFiniteInputs;
         for (Figure f : figures.values()) {
             f.merge(other.figures.get(f.id()));
         }
@@ -310,7 +294,7 @@ public final class LossState implements Serializable {
             return "one has C = " + classes + ", the other C = " + other.classes;
         }
         if (!figures.keySet().equals(other.figures.keySet())) {
-            return "one has the figures " + figures.keySet() + ", the other " + other.figures.keySet();
+            return "one has the figures " + figureIds() + ", the other " + other.figureIds();
         }
         return null;
     }
@@ -333,6 +317,13 @@ public final class LossState implements Serializable {
                 + o.inputKind().name().toLowerCase(Locale.ROOT) + ")";
     }
 
+    /** The ids of {@link #figures()}. */
+    private List<String> figureIds() {
+        List<String> ids = new ArrayList<>();
+        figures().forEach(f -> ids.add(f.id()));
+        return ids;
+    }
+
     private String describe() {
         return targets + (smoothed ? " targets with label smoothing" : " targets");
     }
@@ -348,12 +339,10 @@ public final class LossState implements Serializable {
             out.writeBoolean(smoothed);
             out.writeInt(classes);
             writeOptions(out, options);
-            out.writeInt(figures.size() + 1);
-            out.writeUTF(LOSS_SECTION);
+            out.writeInt(figures.size());
             for (String id : figures.keySet()) {
                 out.writeUTF(id);
             }
-            writeSection(out, LOSS_SECTION, this::writeLoss);
             for (Figure f : figures.values()) {
                 writeSection(out, f.id(), f::writeTo);
             }
@@ -376,28 +365,6 @@ public final class LossState implements Serializable {
         out.writeUTF(id);
         out.writeInt(section.size());
         section.writeTo(out);
-    }
-
-    private void writeLoss(DataOutput out) throws IOException {
-        out.writeLong(scored);
-        out.writeLong(ignored);
-        out.writeLong(rejected);
-        out.writeLong(nonFinite);
-        out.writeLong(nonFiniteInputs);
-        lossSum.writeTo(out);
-        smoothingSum.writeTo(out);
-        normalizer.writeTo(out);
-    }
-
-    private void readLoss(DataInput in) throws IOException {
-        scored = in.readLong();
-        ignored = in.readLong();
-        rejected = in.readLong();
-        nonFinite = in.readLong();
-        nonFiniteInputs = in.readLong();
-        lossSum = ExactSum.readFrom(in);
-        smoothingSum = ExactSum.readFrom(in);
-        normalizer = ExactSum.readFrom(in);
     }
 
     private static void writeOptions(DataOutput out, CrossEntropyOptions o) throws IOException {
@@ -478,13 +445,9 @@ public final class LossState implements Serializable {
                 byte[] section = new byte[in.readInt()];
                 in.readFully(section);
                 DataInputStream sectionIn = new DataInputStream(new ByteArrayInputStream(section));
-                if (id.equals(LOSS_SECTION)) {
-                    s.readLoss(sectionIn);
-                } else {
-                    Figure f = Figures.read(id, sectionIn);
-                    if (f != null) {
-                        s.withFigure(f);
-                    }
+                Figure f = Figures.read(id, sectionIn);
+                if (f != null) {
+                    s.withFigure(f);
                 }
             }
             if (in.read() != -1) {
@@ -498,20 +461,12 @@ public final class LossState implements Serializable {
 
     /** PyTorch's {@code reduction='sum'}. */
     public double sum() {
-        double s = smoothed ? lossSum.value() + smoothingSum.value() : lossSum.value();
-        if (s == 0.0 && targets == Targets.PROBABILITIES) {
-            return -0.0;
-        }
-        return s;
+        return loss.sum(targets, smoothed);
     }
 
     /** PyTorch's {@code reduction='mean'}. */
     public double mean() {
-        double w = normalizer.value();
-        if (smoothed) {
-            return lossSum.value() / w + smoothingSum.value() / w;
-        }
-        return sum() / w;
+        return loss.mean(targets, smoothed);
     }
 
     /** {@link #sum()} or {@link #mean()}; {@code none} has no single value and is refused. */
@@ -532,7 +487,7 @@ public final class LossState implements Serializable {
      */
     public double standardError() {
         StandardError e = (StandardError) figures.get(StandardError.ID);
-        return e == null ? Double.NaN : e.standardError(mean(), scored, weightSum());
+        return e == null ? Double.NaN : e.standardError(mean(), scored(), weightSum());
     }
 
     /** {@code exp(mean)}: the perplexity of the mean loss (NaN with a NaN mean, +inf for a mean above ~709.8). */
@@ -563,45 +518,38 @@ public final class LossState implements Serializable {
      * {@code scored}, {@code ignored}, {@code weight_sum} (see their accessors for NaN and empty input).
      */
     public Map<String, Object> values() {
-        Map<String, Object> v = new LinkedHashMap<>();
-        v.put("mean", mean());
-        v.put("sum", sum());
-        v.put("rows", rows());
-        v.put("scored", scored());
-        v.put("ignored", ignored());
-        v.put("weight_sum", weightSum());
-        return v;
+        return loss.values(this);
     }
 
     /** The normalizer of the mean: the sum of target-class weights, or the row count for probability targets. */
     public double weightSum() {
-        return normalizer.value();
+        return loss.weightSum();
     }
 
     public long scored() {
-        return scored;
+        return loss.scored();
     }
 
     public long ignored() {
-        return ignored;
+        return loss.ignored();
     }
 
     public long rejected() {
-        return rejected;
+        return loss.rejected();
     }
 
     public long nonFinite() {
-        return nonFinite;
+        return loss.nonFinite();
     }
 
     /** Rows whose logits hold a NaN or an infinity. */
     public long nonFiniteInputs() {
-        return nonFiniteInputs;
+        return loss.nonFiniteInputs();
     }
 
     /** Every row seen: scored, ignored and rejected; for sequences, the evaluated sequences and rejected rows. */
     public long rows() {
         SequenceStats q = sequenceStats();
-        return q != null ? q.rows() + rejected : scored + ignored + rejected;
+        return q != null ? q.rows() + rejected() : scored() + ignored() + rejected();
     }
 }

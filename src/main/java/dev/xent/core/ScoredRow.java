@@ -15,6 +15,8 @@ public final class ScoredRow {
     private double[] probabilities;
     private double weight;
     private double loss;
+    private double targetTerm;
+    private double smoothingTerm;
     private CrossEntropy kernel;
     private float[] floatRow;
     private double[] doubleRow;
@@ -67,6 +69,25 @@ public final class ScoredRow {
     /** The row's share of the normalizer: the target-class weight, or 1 for probability targets. */
     public double weight() {
         return weight;
+    }
+
+    /** Sets the loss's two terms ({@link LossState} does, before any figure sees the row). */
+    void terms(double targetTerm, double smoothingTerm) {
+        this.targetTerm = targetTerm;
+        this.smoothingTerm = smoothingTerm;
+    }
+
+    /**
+     * The loss's target term: the loss itself without label smoothing, else {@code (1 - eps) * -(w_y * lsm_y)}
+     * (see {@link LossState}).
+     */
+    public double targetTerm() {
+        return targetTerm;
+    }
+
+    /** The loss's smoothing term: 0 without label smoothing, else {@code (eps / C) * -(sum_c w_c * lsm_c)}. */
+    public double smoothingTerm() {
+        return smoothingTerm;
     }
 
     /** The row's loss, as {@code reduction='none'} gives it. */

@@ -36,6 +36,16 @@ class StateFormatTest {
                 }));
     }
 
+    /** The byte form has not changed: a golden state (all known sections) is written back byte for byte. */
+    @TestFactory
+    Stream<DynamicTest> goldenStatesAreWrittenBackByteForByte() {
+        return Stream.of("class_index_all_figures", "probabilities", "sequences")
+                .map(name -> DynamicTest.dynamicTest(name, () -> {
+                    byte[] golden = resource(name + ".state");
+                    assertArrayEquals(golden, LossState.fromBytes(golden).toBytes());
+                }));
+    }
+
     @Test
     void aStateWithAnUnknownSectionIsReadWithoutIt() throws IOException {
         LossState s = LossState.fromBytes(resource("unknown_section.state"));
