@@ -5,6 +5,7 @@ import dev.xent.core.InputKind;
 import dev.xent.core.OptionsReader;
 import dev.xent.core.Reduction;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Option;
 
@@ -15,9 +16,9 @@ import picocli.CommandLine.Option;
  * settings and the ML params: the same values, the same checks) and names the CLI option at fault.
  */
 public final class LossOptions {
-    @Option(names = "--weight", paramLabel = "W", description = "Class weights w0,w1,... (default: "
+    @Option(names = "--weight", paramLabel = "W", split = ",", description = "Class weights w0,w1,... (default: "
             + "none, every class weighs 1).")
-    String weight;
+    List<String> weight;
 
     @Option(names = "--ignore-index", paramLabel = "N", defaultValue = "-100", description = "Target value whose "
             + "rows are ignored (default: ${DEFAULT-VALUE}).")
@@ -47,7 +48,7 @@ public final class LossOptions {
     /** The options, checked together; a usage error names the option at fault and what was expected. */
     CrossEntropyOptions options() {
         Map<String, String> settings = new LinkedHashMap<>(); // OptionsReader's keys, written as the CLI's options
-        settings.put("--weight", weight);
+        settings.put("--weight", weight == null ? null : String.join(",", weight)); // given twice: both lists
         settings.put("--ignore-index", ignoreIndex);
         settings.put("--label-smoothing", labelSmoothing);
         settings.put("--input-kind", inputKind != null ? inputKind : logProbs ? "log-probs" : null);

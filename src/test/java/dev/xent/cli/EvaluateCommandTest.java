@@ -294,6 +294,14 @@ class EvaluateCommandTest {
             {new String[] {"evaluate", "--input", p, "--label-smoothing", "-0.1"}, "PyTorch would silently use 0"},
             {new String[] {"evaluate", "--input", p, "--weight", "1,2,3"}, "--weight: gives 3 classes"},
             {new String[] {"evaluate", "--input", p, "--classes", "4", "--weight", "1,2,3"}, "--weight: "},
+            {new String[] {"evaluate", "--input", p, "--classes", "x"}, "--classes: 'x' is not an integer"},
+            {new String[] {"evaluate", "--input", p, "--classes", "0"}, "--classes: expected at least 1 but got 0"},
+            {new String[] {"evaluate", "--input", p, "--ignore-index", "1.5"}, "--ignore-index: '1.5' is not an "
+                    + "integer"},
+            {new String[] {"evaluate", "--input", p, "--weight", "1,a"}, "--weight: '1,a' is not a comma-separated "
+                    + "list of numbers"},
+            {new String[] {"evaluate", "--input", p, "--label-smoothing", "x"}, "--label-smoothing: 'x' is not a "
+                    + "number"},
             {new String[] {"evaluate", "--input", p, "--reduction", "avg"}, "--reduction: expected one of"},
             {new String[] {"evaluate", "--input", p, "--reduction", "none"}, "give --output DIR"},
             {new String[] {"evaluate", "--input", p, "--format", "xml"}, "--format: expected one of"},
