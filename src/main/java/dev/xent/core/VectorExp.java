@@ -21,20 +21,10 @@ final class VectorExp {
     }
 
     static DoubleVector exp(DoubleVector x) {
-        return inNormalRange(x).allTrue() ? normal(x) : anywhere(x);
-    }
-
-    /** The lanes where {@code |x| <= NORMAL_BOUND} (false for NaN): there {@link #normal} is {@link Exp#exp}. */
-    static VectorMask<Double> inNormalRange(DoubleVector x) {
-        return x.lanewise(VectorOperators.ABS).compare(VectorOperators.LE, NORMAL_BOUND);
-    }
-
-    /**
-     * {@link Exp#exp}'s bits on every lane {@link #inNormalRange in the normal range}, with no check and no clamp:
-     * {@code 2^n} goes into the exponent bits. Other lanes, NaN included, get meaningless values: callers check the
-     * range (for a whole row at once, say) and recompute with {@link #exp} when it fails.
-     */
-    static DoubleVector normal(DoubleVector x) {
+        // |x| <= 708 on every lane (false for NaN): the results are normal, so 2^n goes into the exponent bits.
+        if (!x.lanewise(VectorOperators.ABS).compare(VectorOperators.LE, NORMAL_BOUND).allTrue()) {
+            return anywhere(x);
+        }
         DoubleVector t = x.fma(Exp.INV_LN2, Exp.SHIFTER);
         // bits(t) = bits(SHIFTER) + n, and bits(SHIFTER) << 52 = 0: so bits(t) << 52 = n << 52.
         LongVector scale = ((LongVector) t.reinterpretAsLongs()).lanewise(VectorOperators.LSHL, 52);

@@ -2,7 +2,6 @@ package dev.xent.core;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -153,117 +152,8 @@ final class VectorSumExp extends SumExp {
         return maxLanes(lanes);
     }
 
-    /**
-     * Rows whose arguments all lie well inside the normal range (checked first, by {@link #allNormal}) are summed
-     * with {@link VectorExp#normal}: no range check and no branch per vector. Other rows (NaN, infinities, a spread
-     * of more than 700) by {@link #sumAnyRange}, with {@link VectorExp#exp}. The same values go into the same lanes
-     * in the same order either way, so the bits do not depend on which loop ran.
-     */
     @Override
     public double sumExpShifted(double[] x, double shift) {
-        if (!allNormal(x, shift)) {
-            return sumAnyRange(x, shift);
-        }
-        int n = x.length;
-        int i = 0;
-        DoubleVector k = DoubleVector.broadcast(D, shift);
-        DoubleVector a0 = DoubleVector.zero(D);
-        DoubleVector a1 = a0;
-        for (int bound = n & -LANES; i < bound; i += 4) { // one exp call site: see sumAnyRange
-            DoubleVector sum = a0.add(VectorExp.normal(DoubleVector.fromArray(D, x, i).sub(k)));
-            a0 = a1;
-            a1 = sum;
-        }
-        return addLanes(a0, a1, x, i, shift);
-    }
-
-    /** As {@link #sumExpShifted(double[], double)}: four floats at a time widened to double lanes. */
-    @Override
-    public double sumExpShifted(float[] x, double shift) {
-        if (!allNormal(x, shift)) {
-            return sumAnyRange(x, shift);
-        }
-        int n = x.length;
-        int i = 0;
-        DoubleVector k = DoubleVector.broadcast(D, shift);
-        DoubleVector a0 = DoubleVector.zero(D);
-        DoubleVector a1 = a0;
-        for (int bound = n & -LANES; i < bound; i += 4) {
-            DoubleVector sum = a0.add(VectorExp.normal(widen(x, i).sub(k)));
-            a0 = a1;
-            a1 = sum;
-        }
-        return addLanes(a0, a1, x, i, shift);
-    }
-
-    /**
-     * The largest {@code |x_c - shift|} {@link #allNormal} lets through: below {@link VectorExp#NORMAL_BOUND} by a
-     * margin that covers the rounding of the bounds themselves.
-     */
-    private static final double SAFE_SPREAD = 700.0;
-
-    /**
-     * True when every value of the row's full groups of eight (the values {@link VectorExp#normal} would get) lies
-     * within {@code shift ± SAFE_SPREAD}, up to the bounds' rounding (at most 0.125 for {@code |shift| <= 2^50}), so
-     * {@code x_c - shift} is in the normal range. False for NaN and infinite values, a NaN or infinite shift, and
-     * {@code |shift| > 2^50}.
-     */
-    private static boolean allNormal(double[] x, double shift) {
-        if (!(Math.abs(shift) <= 0x1p50)) {
-            return false;
-        }
-        DoubleVector lo = DoubleVector.broadcast(D, shift - SAFE_SPREAD);
-        DoubleVector hi = DoubleVector.broadcast(D, shift + SAFE_SPREAD);
-        VectorMask<Double> in = D.maskAll(true);
-        for (int i = 0, bound = x.length & -LANES; i < bound; i += 4) {
-            DoubleVector v = DoubleVector.fromArray(D, x, i);
-            in = in.and(v.compare(VectorOperators.GE, lo)).and(v.compare(VectorOperators.LE, hi));
-        }
-        return in.allTrue();
-    }
-
-    /**
-     * {@link #allNormal(double[], double)} for floats, eight at a time, against float bounds rounded inwards: the
-     * nearest float to {@code shift - SAFE_SPREAD} stepped up (never below it) and to {@code shift + SAFE_SPREAD}
-     * stepped down.
-     */
-    private static boolean allNormal(float[] x, double shift) {
-        if (!(Math.abs(shift) <= 0x1p50)) {
-            return false;
-        }
-        FloatVector lo = FloatVector.broadcast(F8, Math.nextUp((float) (shift - SAFE_SPREAD)));
-        FloatVector hi = FloatVector.broadcast(F8, Math.nextDown((float) (shift + SAFE_SPREAD)));
-        VectorMask<Float> in = F8.maskAll(true);
-        for (int i = 0, bound = x.length & -LANES; i < bound; i += LANES) {
-            FloatVector v = FloatVector.fromArray(F8, x, i);
-            in = in.and(v.compare(VectorOperators.GE, lo)).and(v.compare(VectorOperators.LE, hi));
-        }
-        return in.allTrue();
-    }
-
-    /** The two accumulators' lanes, plus the last {@code C mod 8} values from {@code i} by {@link Exp#exp}, combined. */
-    private static double addLanes(DoubleVector a0, DoubleVector a1, double[] x, int i, double shift) {
-        double[] lanes = new double[LANES];
-        a0.intoArray(lanes, 0);
-        a1.intoArray(lanes, 4);
-        for (int j = 0; i < x.length; i++, j++) {
-            lanes[j] += Exp.exp(x[i] - shift);
-        }
-        return addLanes(lanes);
-    }
-
-    private static double addLanes(DoubleVector a0, DoubleVector a1, float[] x, int i, double shift) {
-        double[] lanes = new double[LANES];
-        a0.intoArray(lanes, 0);
-        a1.intoArray(lanes, 4);
-        for (int j = 0; i < x.length; i++, j++) {
-            lanes[j] += Exp.exp((double) x[i] - shift);
-        }
-        return addLanes(lanes);
-    }
-
-    /** {@link #sumExpShifted(double[], double)} for rows with arguments outside the normal range: {@link VectorExp#exp}. */
-    private static double sumAnyRange(double[] x, double shift) {
         int n = x.length;
         int i = 0;
         DoubleVector k = DoubleVector.broadcast(D, shift);
@@ -277,22 +167,34 @@ final class VectorSumExp extends SumExp {
             a0 = a1;
             a1 = sum;
         }
-        return addLanes(a0, a1, x, i, shift);
+        double[] lanes = new double[LANES];
+        a0.intoArray(lanes, 0);
+        a1.intoArray(lanes, 4);
+        for (int j = 0; i < n; i++, j++) {
+            lanes[j] += Exp.exp(x[i] - shift);
+        }
+        return addLanes(lanes);
     }
 
-    /** {@link #sumExpShifted(float[], double)} for rows with arguments outside the normal range. */
-    private static double sumAnyRange(float[] x, double shift) {
+    @Override
+    public double sumExpShifted(float[] x, double shift) {
         int n = x.length;
         int i = 0;
         DoubleVector k = DoubleVector.broadcast(D, shift);
         DoubleVector a0 = DoubleVector.zero(D);
         DoubleVector a1 = a0;
-        for (int bound = n & -LANES; i < bound; i += 4) { // as in sumAnyRange(double[], double)
+        for (int bound = n & -LANES; i < bound; i += 4) { // as in sumExpShifted(double[], double)
             DoubleVector sum = a0.add(VectorExp.exp(widen(x, i).sub(k)));
             a0 = a1;
             a1 = sum;
         }
-        return addLanes(a0, a1, x, i, shift);
+        double[] lanes = new double[LANES];
+        a0.intoArray(lanes, 0);
+        a1.intoArray(lanes, 4);
+        for (int j = 0; i < n; i++, j++) {
+            lanes[j] += Exp.exp((double) x[i] - shift);
+        }
+        return addLanes(lanes);
     }
 
     @Override

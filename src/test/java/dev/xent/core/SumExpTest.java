@@ -196,10 +196,10 @@ class SumExpTest {
     }
 
     /**
-     * The vector kernel sums a row without a per-value range check when every argument is well inside the normal
-     * range, and checks every value otherwise: rows whose spread from the shift lies around that boundary (700 to
-     * 709, either side, at small and huge shifts), and NaN with payload bits a careless exponent add would turn into
-     * a number, must give the scalar kernel's bits on both sides of it.
+     * {@code VectorExp} takes a shortcut (no clamps, {@code 2^n} added to the exponent bits) when every lane lies in
+     * the normal range: rows whose spread from the shift lies around that boundary (698 to 712, either side, at small
+     * and huge shifts), and NaN with payload bits a careless exponent add would turn into a number, must give the
+     * scalar kernel's bits on both sides of it.
      */
     @Test
     void rowsAroundTheNormalRangeBoundaryKeepTheScalarBits() {
