@@ -9,7 +9,7 @@
 # - it does not: an `evaluate` that succeeded starts, after it has ended, a recording in the background (detached,
 #   niced, its output discarded): one evaluation of the digits sample (data/digits/logits.jsonl) run with
 #   -XX:ArchiveClassesAtExit into a file of its own, renamed when the JVM has ended, so no run ever maps a
-#   half-written archive and nobody waits for the dump (about a minute on a loaded 2-core machine). One recording at
+#   half-written archive and nobody waits for the dump (about 3 minutes at load 17 on 2 cores). One recording at
 #   a time (a lock folder; one older than 30 minutes is stale). The next run maps the archive.
 # XENT_CDS=record records in the foreground instead, at the run's own exit (benchmarks); XENT_CDS=0: no archive;
 # XENT_CDS_DIR: where archives are kept (default target/cds).
