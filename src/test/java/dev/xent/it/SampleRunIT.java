@@ -57,13 +57,14 @@ class SampleRunIT {
      */
     @Test
     @Tag("slow")
+    @Tag("cds")
     void theFirstRunRecordsTheArchiveInTheBackgroundAndTheNextMapsIt() throws Exception {
         Path cds = tmp.resolve("cds");
         Files.createDirectories(cds);
         Path stale = Files.writeString(cds.resolve("xent-1.jsa"), "an archive of another jar");
         List<String> command = List.of("bin/xent", "evaluate", "--input", "data/digits/logits.jsonl",
                 "--group-by", "split");
-        Processes first = Processes.run(command, Map.of("XENT_CDS_DIR", cds.toString()), 300);
+        Processes first = Processes.run(command, Map.of("XENT_CDS", "1", "XENT_CDS_DIR", cds.toString()), 300);
         assertEquals(0, first.exitCode, first.toString());
         assertTorchsSample(JSON.readTree(first.out));
         assertTrue(Files.exists(cds.resolve("recording.lock")), "a recording is under way when the first run ends");
@@ -77,7 +78,7 @@ class SampleRunIT {
         }
         assertEquals(1, archives.size(), archives.toString());
         assertTrue(archives.get(0).matches("xent-[0-9]+\\.jsa") && !Files.exists(stale), archives.toString());
-        Processes second = Processes.run(command, Map.of("XENT_CDS_DIR", cds.toString(),
+        Processes second = Processes.run(command, Map.of("XENT_CDS", "1", "XENT_CDS_DIR", cds.toString(),
                 "XENT_JAVA_OPTS", "-Xshare:on"), 300);
         assertEquals(0, second.exitCode, second.toString());
         assertEquals(first.out, second.out);
