@@ -8,9 +8,13 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.catalyst.CatalystTypeConverters;
 import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.SpecializedGetters;
+import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
 import org.apache.spark.sql.catalyst.util.ArrayData;
 import org.apache.spark.sql.types.DataType;
+import org.apache.spark.unsafe.Platform;
 import scala.Function1;
+import scala.Function2;
 
 /**
  * The per-row losses ({@code reduction='none'}) of one partition: each row (Spark's internal form: the columns
@@ -27,6 +31,7 @@ final class PartitionLosses implements FlatMapFunction<Iterator<InternalRow>, Ro
     private final RowLossFunction rowLoss;
     private final SequenceLossFunction sequenceLoss;
     private final boolean probabilityTargets;
+    private transient float[] buffer;
 
     /** {@code probabilityTargets}: the target column is {@code array<double>}, else a {@code bigint} index. */
     PartitionLosses(DataType[] keptTypes, InputColumns.LogitsType logitsType, boolean probabilityTargets,
@@ -41,8 +46,10 @@ final class PartitionLosses implements FlatMapFunction<Iterator<InternalRow>, Ro
     @Override
     public Iterator<Row> call(Iterator<InternalRow> rows) {
         List<Function1<Object, Object>> toExternal = new ArrayList<>();
+        List<Function2<SpecializedGetters, Object, Object>> access = new ArrayList<>(); // once, not a conf look-up a row
         for (DataType t : keptTypes) {
             toExternal.add(CatalystTypeConverters.createToScalaConverter(t));
+            access.add(InternalRow.getAccessor(t, true));
         }
         int logits = keptTypes.length;
         int target = logits + 1;
@@ -57,7 +64,7 @@ final class PartitionLosses implements FlatMapFunction<Iterator<InternalRow>, Ro
                 InternalRow row = rows.next();
                 Object[] fields = new Object[keptTypes.length + 1];
                 for (int k = 0; k < keptTypes.length; k++) {
-                    fields[k] = toExternal.get(k).apply(row.get(k, keptTypes[k]));
+                    fields[k] = toExternal.get(k).apply(access.get(k).apply(row, k));
                 }
                 fields[keptTypes.length] = loss(row, logits, target);
                 return RowFactory.create(fields);
@@ -79,7 +86,7 @@ final class PartitionLosses implements FlatMapFunction<Iterator<InternalRow>, Ro
             case BINARY:
                 return rowLoss.call(row.isNullAt(logits) ? null : row.getBinary(logits), targetValue(row, target));
             case FLOAT_ARRAY:
-                float[] floats = values == null ? null : RowValues.floatsWithoutNull(values);
+                float[] floats = values == null || RowReader.hasNull(values) ? null : floats(values);
                 if (floats != null) {
                     return rowLoss.call(floats, targetValue(row, target));
                 }
@@ -87,6 +94,28 @@ final class PartitionLosses implements FlatMapFunction<Iterator<InternalRow>, Ro
             default:
                 return rowLoss.call(RowValues.doubles(values, false, "logits"), targetValue(row, target));
         }
+    }
+
+    /**
+     * The row's float logits in a buffer reused row after row (a new array per row cost a tenth of a comparison's
+     * scan), valid until the next call; each instance serves one task at a time.
+     */
+    private float[] floats(ArrayData values) {
+        int n = values.numElements();
+        if (buffer == null || buffer.length != n) {
+            buffer = new float[n];
+        }
+        if (values instanceof UnsafeArrayData) {
+            UnsafeArrayData unsafe = (UnsafeArrayData) values;
+            Platform.copyMemory(unsafe.getBaseObject(),
+                    unsafe.getBaseOffset() + UnsafeArrayData.calculateHeaderPortionInBytes(n), buffer,
+                    Platform.FLOAT_ARRAY_OFFSET, 4L * n);
+        } else {
+            for (int i = 0; i < n; i++) {
+                buffer[i] = values.getFloat(i);
+            }
+        }
+        return buffer;
     }
 
     /** A class index ({@code Long}), the probabilities ({@code double[]}), or null. */
