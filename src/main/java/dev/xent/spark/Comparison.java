@@ -8,10 +8,12 @@ import static org.apache.spark.sql.functions.lit;
 
 import dev.xent.core.ComparisonResult;
 import dev.xent.core.CrossEntropyOptions;
+import dev.xent.core.InputKind;
 import dev.xent.core.LogitsEncoding;
 import dev.xent.core.LossState;
 import dev.xent.core.PairedComparison;
 import dev.xent.core.PoissonBootstrap;
+import dev.xent.core.TargetLogProbs;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -42,6 +44,8 @@ import org.apache.spark.sql.types.StructType;
  *   <li>one dataset holding both models' outputs ({@link #of(Dataset)}): both losses come from one scan, no
  *       shuffle.</li>
  * </ul>
+ * Target-log-probs rows (input kind {@code TARGET_LOG_PROBABILITIES}, {@link #tokenColumns}) are scored by
+ * {@link TargetLogProbSideLosses}: the document is the unit, and its scored tokens stand where the target stands.
  * The numbers do not depend on the partitioning (exact sums; bootstrap weights hashed from the key). Nothing here
  * decides what an unmatched or invalid row does to the run: {@link ComparisonResult} counts them.
  */
@@ -58,6 +62,8 @@ public final class Comparison {
     private LogitsEncoding encoding;
     private PoissonBootstrap bootstrap;
     private boolean sequences;
+    private String maskColumn;
+    private String tokenWeightColumn;
 
     private Comparison(Dataset<Row> baseline, Dataset<Row> candidate, List<String> joinOn) {
         this.baseline = Objects.requireNonNull(baseline, "baseline");
@@ -120,6 +126,13 @@ public final class Comparison {
         return this;
     }
 
+    /** With input kind target-log-probs: the mask and token-weight columns (each null: none), read on both sides. */
+    public Comparison tokenColumns(String mask, String weights) {
+        this.maskColumn = mask;
+        this.tokenWeightColumn = weights;
+        return this;
+    }
+
     /** Adds a Poisson bootstrap's replicates (null: none). */
     public Comparison bootstrap(PoissonBootstrap bootstrap) {
         this.bootstrap = bootstrap;
@@ -128,8 +141,8 @@ public final class Comparison {
 
     /**
      * The paired rows, lazily: the group columns, the key columns, then {@code bn, cn} (each side's row count for
-     * the key, null when absent), {@code bt, ct} (targets), {@code w}, {@code ignored}, {@code bl, br, cl, cr}
-     * (each side's loss and, when invalid, reason).
+     * the key, null when absent), {@code bt, ct} (targets; for target-log-probs rows, which tokens are scored),
+     * {@code w}, {@code ignored}, {@code bl, br, cl, cr} (each side's loss and, when invalid, reason).
      *
      * @throws InputSchemaException when a column is missing or of the wrong type
      */
@@ -172,7 +185,8 @@ public final class Comparison {
     /** Runs the comparison: one scan of each side, one join (two-dataset form), one pass over the pairs. */
     public ComparisonResult run() {
         JavaRDD<PairedScan.Partial> partials = pairedRows().toJavaRDD()
-                .mapPartitions(new PairedScan(groupBy.size(), joinOn.toArray(new String[0]), bootstrap));
+                .mapPartitions(new PairedScan(groupBy.size(), joinOn.toArray(new String[0]), bootstrap,
+                        options.inputKind() == InputKind.TARGET_LOG_PROBABILITIES));
         PairedScan.Partial all = new PairedScan.Partial();
         for (PairedScan.Partial p : partials.collect()) {
             all.merge(p);
@@ -209,6 +223,9 @@ public final class Comparison {
         }
         for (String k : kept) {
             InputColumns.field(input.schema(), k, joinOn.contains(k) ? "join-on" : "group-by");
+        }
+        if (options.inputKind() == InputKind.TARGET_LOG_PROBABILITIES) {
+            return scoredTargetLogProbs(input, logitsColumns, kept);
         }
         List<InputColumns> sides = new ArrayList<>();
         int classes = options.knownClasses();
@@ -253,6 +270,49 @@ public final class Comparison {
         JavaRDD<Row> losses = rows.queryExecution().toRdd().toJavaRDD()
                 .mapPartitions(new SideLosses(keptTypes, targetType, models, options, probabilities,
                         sides.get(0).isSequence()));
+        return input.sparkSession().createDataFrame(losses, schema);
+    }
+
+    /** {@link #scored} for target-log-probs rows ({@link TargetLogProbSideLosses}): the same columns out. */
+    private Dataset<Row> scoredTargetLogProbs(Dataset<Row> input, List<String> logitsColumns,
+            LinkedHashSet<String> kept) {
+        TargetLogProbColumns[] models = new TargetLogProbColumns[logitsColumns.size()];
+        for (int m = 0; m < models.length; m++) {
+            models[m] = TargetLogProbColumns.resolve(input.schema(), logitsColumns.get(m), targetColumn, maskColumn,
+                    tokenWeightColumn, null, null);
+            if (models[m].sequence != models[0].sequence) {
+                throw new InputSchemaException("column '" + models[m].logits + "' and column '" + models[0].logits
+                        + "' must both hold one log-probability per row, or both one array per row");
+            }
+        }
+        TargetLogProbs rule;
+        try {
+            rule = new TargetLogProbs(options, models[0].target != null);
+        } catch (IllegalArgumentException e) {
+            throw new InputSchemaException(e.getMessage());
+        }
+        sequences = models[0].sequence;
+        Dataset<Row> data = partitions > 0 ? input.repartition(partitions) : input;
+        List<Column> select = new ArrayList<>();
+        kept.forEach(k -> select.add(col(InputColumns.quote(k))));
+        for (TargetLogProbColumns m : models) {
+            select.addAll(List.of(m.canonical()));
+        }
+        Dataset<Row> rows = data.select(select.toArray(new Column[0]));
+        StructField[] fields = rows.schema().fields();
+        DataType[] keptTypes = new DataType[kept.size()];
+        StructType schema = new StructType();
+        for (int i = 0; i < keptTypes.length; i++) {
+            keptTypes[i] = fields[i].dataType();
+            schema = schema.add(fields[i]);
+        }
+        schema = schema.add("__t", DataTypes.LongType, true).add("__w", DataTypes.DoubleType, false)
+                .add("__i", DataTypes.BooleanType, false);
+        for (int m = 0; m < models.length; m++) {
+            schema = schema.add("__l" + m, DataTypes.DoubleType, true).add("__r" + m, DataTypes.StringType, true);
+        }
+        JavaRDD<Row> losses = rows.queryExecution().toRdd().toJavaRDD()
+                .mapPartitions(new TargetLogProbSideLosses(keptTypes, rule, models));
         return input.sparkSession().createDataFrame(losses, schema);
     }
 
