@@ -243,23 +243,54 @@ public final class Comparison {
             }
         }
         Dataset<Row> data = partitions > 0 ? input.repartition(partitions) : input;
-        List<Column> select = new ArrayList<>();
-        kept.forEach(k -> select.add(col(InputColumns.quote(k))));
-        select.add(sides.get(0).target());
-        sides.forEach(s -> select.add(s.logitsArray()));
-        Dataset<Row> rows = data.select(select.toArray(new Column[0]));
-        StructField[] fields = rows.schema().fields();
-        DataType[] keptTypes = new DataType[kept.size()];
-        StructType schema = new StructType();
-        for (int i = 0; i < keptTypes.length; i++) {
-            keptTypes[i] = fields[i].dataType();
-            schema = schema.add(fields[i]);
-        }
-        DataType targetType = fields[kept.size()].dataType();
         boolean probabilities = sides.get(0).targets() == LossState.Targets.PROBABILITIES
                 && !sides.get(0).isSequence();
-        schema = schema.add("__t", targetType, true).add("__w", DataTypes.DoubleType, false)
-                .add("__i", DataTypes.BooleanType, false);
+        // Array logits and a class index of any integer type are read as stored, in the input's column order: Spark
+        // then hands over the scanned rows, where a cast or another order makes it copy every row, logits included
+        // (that copy and the cast were most of what comparing cost beyond evaluating both).
+        boolean plain = !probabilities && !sides.get(0).isSequence()
+                && sides.stream().allMatch(PlainColumnReader::reads)
+                && isIntegral(InputColumns.field(input.schema(), sides.get(0).targetName(), "target").dataType());
+        List<String> names = new ArrayList<>();
+        kept.forEach(k -> names.add(InputColumns.field(input.schema(), k, "kept").name()));
+        String target = InputColumns.field(input.schema(), sides.get(0).targetName(), "target").name();
+        List<String> logitsNames = new ArrayList<>();
+        sides.forEach(x -> logitsNames.add(InputColumns.field(input.schema(), x.logitsName(), "logits").name()));
+        List<Column> select = new ArrayList<>();
+        List<String> order = new ArrayList<>();
+        if (plain) {
+            LinkedHashSet<String> stored = new LinkedHashSet<>(names);
+            stored.add(target);
+            stored.addAll(logitsNames);
+            order.addAll(stored);
+            order.sort(Comparator.comparingInt(n -> input.schema().fieldIndex(n)));
+            order.forEach(n -> select.add(col(InputColumns.quote(n))));
+        } else {
+            order.addAll(names);
+            order.add(target);
+            order.addAll(logitsNames);
+            names.forEach(n -> select.add(col(InputColumns.quote(n))));
+            select.add(sides.get(0).target());
+            sides.forEach(x -> select.add(x.logitsArray()));
+        }
+        Dataset<Row> rows = data.select(select.toArray(new Column[0]));
+        StructField[] fields = rows.schema().fields();
+        int[] keptAt = new int[names.size()];
+        DataType[] keptTypes = new DataType[names.size()];
+        StructType schema = new StructType();
+        for (int i = 0; i < keptTypes.length; i++) {
+            keptAt[i] = order.indexOf(names.get(i));
+            keptTypes[i] = fields[keptAt[i]].dataType();
+            schema = schema.add(fields[keptAt[i]]);
+        }
+        int targetAt = plain ? order.indexOf(target) : names.size();
+        int[] logitsAt = new int[sides.size()];
+        for (int m = 0; m < logitsAt.length; m++) {
+            logitsAt[m] = plain ? order.indexOf(logitsNames.get(m)) : names.size() + 1 + m;
+        }
+        DataType targetType = fields[targetAt].dataType();
+        schema = schema.add("__t", plain ? DataTypes.LongType : targetType, true)
+                .add("__w", DataTypes.DoubleType, false).add("__i", DataTypes.BooleanType, false);
         PartitionLosses[] models = new PartitionLosses[sides.size()];
         for (int m = 0; m < models.length; m++) {
             models[m] = new PartitionLosses(new DataType[0], sides.get(m).logitsType(), probabilities,
@@ -268,8 +299,8 @@ public final class Comparison {
             schema = schema.add("__l" + m, DataTypes.DoubleType, true).add("__r" + m, DataTypes.StringType, true);
         }
         JavaRDD<Row> losses = rows.queryExecution().toRdd().toJavaRDD()
-                .mapPartitions(new SideLosses(keptTypes, targetType, models, options, probabilities,
-                        sides.get(0).isSequence()));
+                .mapPartitions(new SideLosses(keptTypes, keptAt, targetType, targetAt, logitsAt, models, options,
+                        probabilities, sides.get(0).isSequence()));
         return input.sparkSession().createDataFrame(losses, schema);
     }
 
@@ -314,6 +345,11 @@ public final class Comparison {
         JavaRDD<Row> losses = rows.queryExecution().toRdd().toJavaRDD()
                 .mapPartitions(new TargetLogProbSideLosses(keptTypes, rule, models));
         return input.sparkSession().createDataFrame(losses, schema);
+    }
+
+    private static boolean isIntegral(DataType t) {
+        return t instanceof org.apache.spark.sql.types.ByteType || t instanceof org.apache.spark.sql.types.ShortType
+                || t instanceof org.apache.spark.sql.types.IntegerType || t instanceof org.apache.spark.sql.types.LongType;
     }
 
     private Column[] keyColumns() {

@@ -74,6 +74,17 @@ final class PartitionLosses implements FlatMapFunction<Iterator<InternalRow>, Ro
 
     /** The loss of {@code row} whose logits and target are at these positions (invalid: throws). */
     Object loss(InternalRow row, int logits, int target) {
+        boolean sequence = logitsType == InputColumns.LogitsType.FLOAT_SEQUENCE
+                || logitsType == InputColumns.LogitsType.DOUBLE_SEQUENCE;
+        return loss(row, logits, target, sequence ? null : targetValue(row, target));
+    }
+
+    /**
+     * As {@link #loss(InternalRow, int, int)} with the row's target value given, as {@link #targetValue} reads it
+     * (for a class index stored in a narrower type than {@code bigint}); a sequence's targets are still read at
+     * {@code target}.
+     */
+    Object loss(InternalRow row, int logits, int target, Object targetValue) {
         ArrayData values = row.isNullAt(logits) || logitsType == InputColumns.LogitsType.BINARY ? null
                 : row.getArray(logits);
         switch (logitsType) {
@@ -84,15 +95,17 @@ final class PartitionLosses implements FlatMapFunction<Iterator<InternalRow>, Ro
                 return sequenceLoss.losses(tokens,
                         SequenceLossFunction.targets(row.isNullAt(target) ? null : row.getArray(target)));
             case BINARY:
-                return rowLoss.call(row.isNullAt(logits) ? null : row.getBinary(logits), targetValue(row, target));
+                return rowLoss.call(row.isNullAt(logits) ? null : row.getBinary(logits), targetValue);
             case FLOAT_ARRAY:
-                float[] floats = values == null || RowReader.hasNull(values) ? null : floats(values);
+                float[] floats = values == null || RowReader.hasNull(values) ? null
+                        : values instanceof UnsafeArrayData ? floats((UnsafeArrayData) values)
+                        : values.toFloatArray(); // a scanned column's array: copied in bulk
                 if (floats != null) {
-                    return rowLoss.call(floats, targetValue(row, target));
+                    return rowLoss.call(floats, targetValue);
                 }
-                return rowLoss.call(RowValues.doubles(values, true, "logits"), targetValue(row, target));
+                return rowLoss.call(RowValues.doubles(values, true, "logits"), targetValue);
             default:
-                return rowLoss.call(RowValues.doubles(values, false, "logits"), targetValue(row, target));
+                return rowLoss.call(RowValues.doubles(values, false, "logits"), targetValue);
         }
     }
 
@@ -100,21 +113,13 @@ final class PartitionLosses implements FlatMapFunction<Iterator<InternalRow>, Ro
      * The row's float logits in a buffer reused row after row (a new array per row cost a tenth of a comparison's
      * scan), valid until the next call; each instance serves one task at a time.
      */
-    private float[] floats(ArrayData values) {
+    private float[] floats(UnsafeArrayData values) {
         int n = values.numElements();
         if (buffer == null || buffer.length != n) {
             buffer = new float[n];
         }
-        if (values instanceof UnsafeArrayData) {
-            UnsafeArrayData unsafe = (UnsafeArrayData) values;
-            Platform.copyMemory(unsafe.getBaseObject(),
-                    unsafe.getBaseOffset() + UnsafeArrayData.calculateHeaderPortionInBytes(n), buffer,
-                    Platform.FLOAT_ARRAY_OFFSET, 4L * n);
-        } else {
-            for (int i = 0; i < n; i++) {
-                buffer[i] = values.getFloat(i);
-            }
-        }
+        Platform.copyMemory(values.getBaseObject(), values.getBaseOffset()
+                + UnsafeArrayData.calculateHeaderPortionInBytes(n), buffer, Platform.FLOAT_ARRAY_OFFSET, 4L * n);
         return buffer;
     }
 
