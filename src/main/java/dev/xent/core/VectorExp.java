@@ -22,13 +22,18 @@ final class VectorExp {
 
     static DoubleVector exp(DoubleVector x) {
         // |x| <= 708 on every lane (false for NaN): the results are normal, so 2^n goes into the exponent bits.
-        if (!x.lanewise(VectorOperators.ABS).compare(VectorOperators.LE, NORMAL_BOUND).allTrue()) {
+        if (!inNormalRange(x).allTrue()) {
             return anywhere(x);
         }
         DoubleVector t = x.fma(Exp.INV_LN2, Exp.SHIFTER);
         // bits(t) = bits(SHIFTER) + n, and bits(SHIFTER) << 52 = 0: so bits(t) << 52 = n << 52.
         LongVector scale = ((LongVector) t.reinterpretAsLongs()).lanewise(VectorOperators.LSHL, 52);
         return ((LongVector) reduced(x, t).reinterpretAsLongs()).add(scale).reinterpretAsDoubles();
+    }
+
+    /** The lanes where {@code |x| <= NORMAL_BOUND} (false for NaN). */
+    static VectorMask<Double> inNormalRange(DoubleVector x) {
+        return x.lanewise(VectorOperators.ABS).compare(VectorOperators.LE, NORMAL_BOUND);
     }
 
     /** Every lane, any value: clamped, scaled by two multiplications as {@link Exp#exp} does. */

@@ -195,6 +195,44 @@ class SumExpTest {
         }
     }
 
+    /**
+     * {@code VectorExp} takes a shortcut (no clamps, {@code 2^n} added to the exponent bits) when every lane lies in
+     * the normal range: rows whose spread from the shift lies around that boundary (698 to 712, either side, at small
+     * and huge shifts), and NaN with payload bits a careless exponent add would turn into a number, must give the
+     * scalar kernel's bits on both sides of it.
+     */
+    @Test
+    void rowsAroundTheNormalRangeBoundaryKeepTheScalarBits() {
+        assumeTrue(SumExp.vectorAvailable(), "no vector kernel in this JVM");
+        SumExp v = SumExp.vector();
+        SumExp s = SumExp.scalar();
+        Random r = new Random(19);
+        double[] shifts = {0.0, -3.5, 1e6, 0x1p49, 0x1p50, 0x1p51, 1e15, -1e15};
+        for (double shift : shifts) {
+            for (double spread = 698.0; spread <= 712.0; spread += 0.25) {
+                for (int side = -1; side <= 1; side += 2) {
+                    double[] x = new double[16 + r.nextInt(3)];
+                    float[] f = new float[x.length];
+                    for (int i = 0; i < x.length; i++) {
+                        x[i] = shift + r.nextGaussian();
+                    }
+                    x[r.nextInt(x.length)] = shift + side * spread;
+                    for (int i = 0; i < x.length; i++) {
+                        f[i] = (float) x[i];
+                    }
+                    String where = "shift " + shift + ", spread " + side * spread;
+                    assertSameBits(s.sumExpShifted(x, shift), v.sumExpShifted(x, shift), where);
+                    assertSameBits(s.sumExpShifted(f, shift), v.sumExpShifted(f, shift), where + " (float)");
+                }
+            }
+        }
+        double[] x = new double[32];
+        x[5] = Double.longBitsToDouble(0x7ff8000000000fffL); // a NaN whose low bits would shift into the exponent
+        x[9] = Double.longBitsToDouble(0xfff0000000000001L);
+        assertTrue(Double.isNaN(v.sumExpShifted(x, 0.0)), "a NaN payload must give NaN");
+        assertTrue(Double.isNaN(v.sumExpShifted(x, v.max(x))), "a NaN payload must give NaN (row maximum)");
+    }
+
     /** The same bits; any NaN counts as one (the sign and payload of a NaN are not kept). */
     private static void assertSameBits(double expected, double actual, String where) {
         assertEquals(Double.doubleToLongBits(expected), Double.doubleToLongBits(actual), where + ": " + expected

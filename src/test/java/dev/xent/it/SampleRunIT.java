@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,6 +48,40 @@ class SampleRunIT {
         assertTorchsSample(JSON.readTree(run.out));
         assertTrue(run.err.contains("1797 rows = 1797 scored + 0 ignored + 0 rejected"), run.err);
         assertFalse(run.err.contains("incubator"), "bin/xent hides the JVM's incubator-module note: " + run.err);
+    }
+
+    /**
+     * bin/xent's class-data-sharing archive: the first run returns without it and leaves a recording running in the
+     * background; the archive appears when that ends, and the next run maps it ({@code -Xshare:on} makes a JVM that
+     * cannot map its archives fail) and prints the same numbers. A stale archive (another jar) is removed.
+     */
+    @Test
+    @Tag("slow")
+    @Tag("cds")
+    void theFirstRunRecordsTheArchiveInTheBackgroundAndTheNextMapsIt() throws Exception {
+        Path cds = tmp.resolve("cds");
+        Files.createDirectories(cds);
+        Path stale = Files.writeString(cds.resolve("xent-1.jsa"), "an archive of another jar");
+        List<String> command = List.of("bin/xent", "evaluate", "--input", "data/digits/logits.jsonl",
+                "--group-by", "split");
+        Processes first = Processes.run(command, Map.of("XENT_CDS", "1", "XENT_CDS_DIR", cds.toString()), 300);
+        assertEquals(0, first.exitCode, first.toString());
+        assertTorchsSample(JSON.readTree(first.out));
+        assertTrue(Files.exists(cds.resolve("recording.lock")), "a recording is under way when the first run ends");
+        long deadline = System.nanoTime() + 600_000_000_000L;
+        while (Files.exists(cds.resolve("recording.lock")) && System.nanoTime() < deadline) {
+            Thread.sleep(1000);
+        }
+        List<String> archives;
+        try (var files = Files.list(cds)) {
+            archives = files.map(f -> f.getFileName().toString()).sorted().toList();
+        }
+        assertEquals(1, archives.size(), archives.toString());
+        assertTrue(archives.get(0).matches("xent-[0-9]+\\.jsa") && !Files.exists(stale), archives.toString());
+        Processes second = Processes.run(command, Map.of("XENT_CDS", "1", "XENT_CDS_DIR", cds.toString(),
+                "XENT_JAVA_OPTS", "-Xshare:on"), 300);
+        assertEquals(0, second.exitCode, second.toString());
+        assertEquals(first.out, second.out);
     }
 
     @Test
