@@ -11,6 +11,8 @@ delta-method standard error sqrt(n/(n-1) * sum((d - diff*w)^2)) / sum(w) (d = pe
 target's class weight), ci95 = diff -/+ 1.959963984540054*se, z = diff/se, p = erfc(|z|/sqrt(2)), wins/ties/losses
 (candidate loss lower/equal/higher), and the counts of keys only on one side, duplicated keys, ignored rows and
 rejected rows (targets that differ); the same per group (the baseline's `group` column) where a case has groups.
+Two cases of language-model rows, where the document is the unit: sequences of logits, and target log-probabilities
+with a mask and token weights (see make_target_log_probs_case).
 Numbers: floats as repr() (they round-trip).
 """
 import json
@@ -160,11 +162,90 @@ def make_sequence_case(name, seed, classes, n):
             "expected": {"total": total, "counts": counts}}
 
 
+def make_target_log_probs_case(name, seed, classes, n):
+    """Target-log-probs rows (--input-kind target-log-probs): each row a document holding, per token, the
+    log-probability the model gave the target (log_softmax(x).gather(y), here from random logits), a mask of the
+    tokens to score and a weight per token; no target column. The document is the unit: a side's loss of a document
+    is the exact sum of -(w * logp) over its scored tokens, its weight the sum of their w, so the means are the
+    token-level means. An empty and a fully masked document are ignored; ids 0..2 are only in the baseline, n..n+2
+    only in the candidate, id 10 twice in the baseline, and document 20's candidate row masks one more token (the
+    scored tokens differ: rejected)."""
+    g = torch.Generator().manual_seed(seed)
+    docs = []
+    for i in range(n + 3):
+        length = int(torch.randint(0, 9, (1,), generator=g))
+        if i == 5:
+            length = 0                                     # an empty document
+        if i == 20:
+            length = max(length, 3)
+        t = torch.randint(0, classes, (length,), generator=g)
+        xb = torch.randn(length, classes, generator=g, dtype=torch.float64) * 2
+        xc = xb + torch.randn(length, classes, generator=g, dtype=torch.float64) * 0.7
+        lpb = F.log_softmax(xb, dim=-1).gather(1, t.view(-1, 1)).view(-1)   # an empty document: zero tokens
+        lpc = F.log_softmax(xc, dim=-1).gather(1, t.view(-1, 1)).view(-1)
+        mask = (torch.rand(length, generator=g) < 0.8)
+        if i == 7:
+            mask[:] = False                                # a fully masked document
+        if i == 20:
+            mask[:] = True
+        w = (torch.rand(length, generator=g, dtype=torch.float64) * 1.5 + 0.5)
+        docs.append({"lpb": lpb, "lpc": lpc, "mask": mask, "w": w})
+
+    def row(i, lp, mask):
+        return {"id": i, "logp": lp.tolist(), "mask": mask.tolist(), "w": docs[i]["w"].tolist()}
+    base_ids = list(range(n)) + [10]
+    cand_ids = list(range(3, n + 3))
+    baseline = [row(i, docs[i]["lpb"], docs[i]["mask"]) for i in base_ids]
+    candidate = []
+    for i in cand_ids:
+        mask = docs[i]["mask"].clone()
+        if i == 20:
+            mask[1] = False                                # the scored tokens differ
+        candidate.append(row(i, docs[i]["lpc"], mask))
+    matched = [i for i in range(3, n) if i != 10]
+    rejected = [20]
+    ignored = [i for i in matched if i not in rejected and not bool(docs[i]["mask"].any())]
+    compared = [i for i in matched if i not in rejected and i not in ignored]
+
+    def doc_loss(i, lp):
+        m = docs[i]["mask"]
+        return math.fsum((-(docs[i]["w"][m] * lp[m])).tolist())
+    lb = [doc_loss(i, docs[i]["lpb"]) for i in compared]
+    lc = [doc_loss(i, docs[i]["lpc"]) for i in compared]
+    w = [math.fsum(docs[i]["w"][docs[i]["mask"]].tolist()) for i in compared]
+    m_all = torch.cat([docs[i]["mask"] for i in compared])
+    w_all = torch.cat([docs[i]["w"] for i in compared])[m_all]
+    lb_all = torch.cat([docs[i]["lpb"] for i in compared])[m_all]
+    lc_all = torch.cat([docs[i]["lpc"] for i in compared])[m_all]
+    sum_b = torch.sum(-(w_all * lb_all)).item()
+    sum_c = torch.sum(-(w_all * lc_all)).item()
+    mean_b = sum_b / torch.sum(w_all).item()
+    mean_c = sum_c / torch.sum(w_all).item()
+    k = len(compared)
+    d = np.array(lc) - np.array(lb)
+    diff = mean_c - mean_b
+    sw = math.fsum(w)
+    se = math.sqrt(k / (k - 1) * math.fsum((d - diff * np.array(w)) ** 2)) / sw
+    total = {"rows": k, "weight_sum": sw, "baseline_mean": mean_b, "candidate_mean": mean_c,
+             "baseline_sum": sum_b, "candidate_sum": sum_c,
+             "difference": diff, "standard_error": se, "ci95": [diff - Z975 * se, diff + Z975 * se], "z": diff / se,
+             "p_value": math.erfc(abs(diff / se) / math.sqrt(2)),
+             "wins": int(np.sum(np.array(lc) < np.array(lb))), "ties": int(np.sum(np.array(lc) == np.array(lb))),
+             "losses": int(np.sum(np.array(lc) > np.array(lb))),
+             "baseline_perplexity": math.exp(mean_b), "candidate_perplexity": math.exp(mean_c)}
+    counts = {"only_in_baseline": 3, "only_in_candidate": 3, "duplicate_keys_baseline": 1,
+              "duplicate_keys_candidate": 0, "ignored": len(ignored), "rejected": len(rejected)}
+    return {"name": name, "classes": classes, "weight": None, "ignore_index": -100, "label_smoothing": 0.0,
+            "target_log_probs": True, "baseline": baseline, "candidate": candidate,
+            "expected": {"total": total, "counts": counts}}
+
+
 def compute():
     cases = [
         make_case("weights-smoothing-groups", 14, 5, 150, [1.0, 2.0, 0.5, 1.5, 0.25], -100, 0.1, True),
         make_case("ignore-index-class", 15, 7, 120, None, 3, 0.0, False),
         make_sequence_case("sequences", 16, 6, 40),
+        make_target_log_probs_case("target-log-probs", 21, 6, 60),
     ]
     return json.dumps(cases, indent=None, sort_keys=True) + "\n"
 

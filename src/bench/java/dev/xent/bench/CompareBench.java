@@ -3,6 +3,7 @@ package dev.xent.bench;
 import dev.xent.core.CrossEntropyOptions;
 import dev.xent.spark.Comparison;
 import dev.xent.spark.Evaluation;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -16,12 +17,19 @@ import org.apache.spark.sql.SparkSession;
  * (made once by {@link ParquetBench#make}, the candidate in its own folder), then {@code runs} rounds, each timing
  * both contenders one after the other (so the machine's load falls on both alike) after one untimed round. Prints
  * TSV lines (contender, N, C, elements/s over both datasets, median seconds, group {@code compare}, peak heap) and
- * the ratio of the medians on standard error and as a last TSV line.
+ * the ratio of the medians on standard error and as a last TSV line; on standard error also each run's wall and CPU
+ * seconds and the ratio of the CPU medians (the JVM's CPU time, a steadier measure on a machine others load).
  *
  * <p>Usage: {@code CompareBench dataDir runs C:N:files ...}.
  */
 public final class CompareBench {
     private CompareBench() {
+    }
+
+    /** CPU time of this JVM, all threads (executors, driver, GC, compiler): less bent by others' load than wall time. */
+    private static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     public static void main(String[] args) {
@@ -43,16 +51,26 @@ public final class CompareBench {
             CrossEntropyOptions options = CrossEntropyOptions.builder().classes(classes).build();
             double[] evaluate = new double[runs];
             double[] compare = new double[runs];
+            double[] evaluateCpu = new double[runs];
+            double[] compareCpu = new double[runs];
             for (int r = -1; r < runs; r++) {
                 long start = System.nanoTime();
+                long startCpu = cpuNanos();
                 double both = Evaluation.of(b).options(options).run().total().mean()
                         + Evaluation.of(c).options(options).run().total().mean();
                 long middle = System.nanoTime();
+                long middleCpu = cpuNanos();
                 double difference = Comparison.of(b, c, List.of("id")).options(options).run().total().difference();
                 long end = System.nanoTime();
+                long endCpu = cpuNanos();
                 if (r >= 0) {
                     evaluate[r] = (middle - start) * 1e-9;
                     compare[r] = (end - middle) * 1e-9;
+                    evaluateCpu[r] = (middleCpu - startCpu) * 1e-9;
+                    compareCpu[r] = (endCpu - middleCpu) * 1e-9;
+                    System.err.printf(Locale.ROOT, "compare N=%d C=%d run %d: evaluating both %.3f s (%.3f CPU s), "
+                            + "compare %.3f s (%.3f CPU s)%n", n, classes, r, evaluate[r], evaluateCpu[r], compare[r],
+                            compareCpu[r]);
                 } else {
                     System.err.printf(Locale.ROOT, "compare N=%d C=%d: means summed %.12g, difference %.12g%n", n,
                             classes, both, difference);
@@ -66,8 +84,11 @@ public final class CompareBench {
                     2.0 * n * classes / k, k, PeakHeap.bytes());
             System.out.printf(Locale.ROOT, "ratio compare / evaluate both\t%d\t%d\t%.4f\t\tcompare\t%n", n, classes,
                     k / e);
-            System.err.printf(Locale.ROOT, "compare N=%d C=%d: median %.3f s, evaluating both %.3f s, ratio %.3f "
-                    + "(%d runs)%n", n, classes, k, e, k / e, runs);
+            double ec = BenchTable.median(evaluateCpu);
+            double kc = BenchTable.median(compareCpu);
+            System.err.printf(Locale.ROOT, "compare N=%d C=%d: median %.3f s, evaluating both %.3f s, ratio %.3f; "
+                    + "CPU time (this JVM, all threads) median %.3f s against %.3f s, ratio %.3f (%d runs)%n", n,
+                    classes, k, e, k / e, kc, ec, kc / ec, runs);
             System.out.flush();
         }
         spark.stop();

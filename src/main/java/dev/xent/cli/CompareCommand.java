@@ -127,6 +127,8 @@ public final class CompareCommand implements Callable<Integer> {
         long started = System.nanoTime();
         try {
             CrossEntropyOptions options = loss.options();
+            TargetLogProbCheck.check(options.inputKind(), loss.labelSmoothing, false, false, in.logitsEncoding,
+                    in.maskColumn, in.tokenWeightColumn);
             if (options.reduction() != Reduction.MEAN) {
                 throw new UsageException("--reduction: compare gives each side's mean and sum; got '"
                         + loss.reduction + "'");
@@ -177,6 +179,7 @@ public final class CompareCommand implements Callable<Integer> {
                     .groupBy(InputOptions.list(groupBy))
                     .partitions(partitions)
                     .logitsEncoding(encoding)
+                    .tokenColumns(in.maskColumn, in.tokenWeightColumn)
                     .bootstrap(bootstrap > 0 ? new PoissonBootstrap(bootstrap, seed) : null)
                     .run();
             if (result.unmatched() > 0 && !dropUnmatched) {
@@ -321,6 +324,10 @@ public final class CompareCommand implements Callable<Integer> {
         info.put("baseline_logits_col", baselineLogitsColumn != null ? baselineLogitsColumn : in.logitsColumn);
         info.put("candidate_logits_col", candidateLogitsColumn != null ? candidateLogitsColumn : in.logitsColumn);
         info.put("target_col", in.targetColumn);
+        if (in.maskColumn != null || in.tokenWeightColumn != null) {
+            info.put("mask_col", in.maskColumn);
+            info.put("token_weight_col", in.tokenWeightColumn);
+        }
         info.put("group_by", InputOptions.list(groupBy));
         return info;
     }

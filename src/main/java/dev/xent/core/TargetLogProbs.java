@@ -148,6 +148,31 @@ public final class TargetLogProbs implements Serializable {
         return out;
     }
 
+    /**
+     * Which tokens a row scores and what each weighs, as one number: a hash of the row's length and of each scored
+     * token's position, weight and target (when given). A comparison pairs two models' rows of one document only when
+     * they agree on it, as it pairs rows of logits only when their targets agree; rows that differ in mask, token
+     * weights, targets or length give different numbers (but for a hash collision, about one in 2^64).
+     */
+    public long scoredTokens(int length, boolean[] mask, double[] weights, long[] targets) {
+        long h = mix(length);
+        for (int t = 0; t < length; t++) {
+            if (scored(t, mask, targets)) {
+                h = mix(h ^ mix(t + 1L));
+                h = mix(h ^ Double.doubleToLongBits(weight(t, weights, targets)));
+                h = mix(h ^ (targets == null ? 0x9E3779B97F4A7C15L : targets[t]));
+            }
+        }
+        return h;
+    }
+
+    /** SplitMix64's finalizer: every input bit moves about half the output bits. */
+    private static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
     private void addTokens(LossState a, LossState b, double[] logp, boolean[] mask, double[] weights,
             long[] targets) {
         for (int t = 0; t < logp.length; t++) {

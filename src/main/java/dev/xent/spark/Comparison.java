@@ -8,10 +8,12 @@ import static org.apache.spark.sql.functions.lit;
 
 import dev.xent.core.ComparisonResult;
 import dev.xent.core.CrossEntropyOptions;
+import dev.xent.core.InputKind;
 import dev.xent.core.LogitsEncoding;
 import dev.xent.core.LossState;
 import dev.xent.core.PairedComparison;
 import dev.xent.core.PoissonBootstrap;
+import dev.xent.core.TargetLogProbs;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -42,6 +44,8 @@ import org.apache.spark.sql.types.StructType;
  *   <li>one dataset holding both models' outputs ({@link #of(Dataset)}): both losses come from one scan, no
  *       shuffle.</li>
  * </ul>
+ * Target-log-probs rows (input kind {@code TARGET_LOG_PROBABILITIES}, {@link #tokenColumns}) are scored by
+ * {@link TargetLogProbSideLosses}: the document is the unit, and its scored tokens stand where the target stands.
  * The numbers do not depend on the partitioning (exact sums; bootstrap weights hashed from the key). Nothing here
  * decides what an unmatched or invalid row does to the run: {@link ComparisonResult} counts them.
  */
@@ -58,6 +62,8 @@ public final class Comparison {
     private LogitsEncoding encoding;
     private PoissonBootstrap bootstrap;
     private boolean sequences;
+    private String maskColumn;
+    private String tokenWeightColumn;
 
     private Comparison(Dataset<Row> baseline, Dataset<Row> candidate, List<String> joinOn) {
         this.baseline = Objects.requireNonNull(baseline, "baseline");
@@ -120,6 +126,13 @@ public final class Comparison {
         return this;
     }
 
+    /** With input kind target-log-probs: the mask and token-weight columns (each null: none), read on both sides. */
+    public Comparison tokenColumns(String mask, String weights) {
+        this.maskColumn = mask;
+        this.tokenWeightColumn = weights;
+        return this;
+    }
+
     /** Adds a Poisson bootstrap's replicates (null: none). */
     public Comparison bootstrap(PoissonBootstrap bootstrap) {
         this.bootstrap = bootstrap;
@@ -128,8 +141,8 @@ public final class Comparison {
 
     /**
      * The paired rows, lazily: the group columns, the key columns, then {@code bn, cn} (each side's row count for
-     * the key, null when absent), {@code bt, ct} (targets), {@code w}, {@code ignored}, {@code bl, br, cl, cr}
-     * (each side's loss and, when invalid, reason).
+     * the key, null when absent), {@code bt, ct} (targets; for target-log-probs rows, which tokens are scored),
+     * {@code w}, {@code ignored}, {@code bl, br, cl, cr} (each side's loss and, when invalid, reason).
      *
      * @throws InputSchemaException when a column is missing or of the wrong type
      */
@@ -172,7 +185,8 @@ public final class Comparison {
     /** Runs the comparison: one scan of each side, one join (two-dataset form), one pass over the pairs. */
     public ComparisonResult run() {
         JavaRDD<PairedScan.Partial> partials = pairedRows().toJavaRDD()
-                .mapPartitions(new PairedScan(groupBy.size(), joinOn.toArray(new String[0]), bootstrap));
+                .mapPartitions(new PairedScan(groupBy.size(), joinOn.toArray(new String[0]), bootstrap,
+                        options.inputKind() == InputKind.TARGET_LOG_PROBABILITIES));
         PairedScan.Partial all = new PairedScan.Partial();
         for (PairedScan.Partial p : partials.collect()) {
             all.merge(p);
@@ -210,6 +224,9 @@ public final class Comparison {
         for (String k : kept) {
             InputColumns.field(input.schema(), k, joinOn.contains(k) ? "join-on" : "group-by");
         }
+        if (options.inputKind() == InputKind.TARGET_LOG_PROBABILITIES) {
+            return scoredTargetLogProbs(input, logitsColumns, kept);
+        }
         List<InputColumns> sides = new ArrayList<>();
         int classes = options.knownClasses();
         for (String logits : logitsColumns) {
@@ -226,23 +243,54 @@ public final class Comparison {
             }
         }
         Dataset<Row> data = partitions > 0 ? input.repartition(partitions) : input;
-        List<Column> select = new ArrayList<>();
-        kept.forEach(k -> select.add(col(InputColumns.quote(k))));
-        select.add(sides.get(0).target());
-        sides.forEach(s -> select.add(s.logitsArray()));
-        Dataset<Row> rows = data.select(select.toArray(new Column[0]));
-        StructField[] fields = rows.schema().fields();
-        DataType[] keptTypes = new DataType[kept.size()];
-        StructType schema = new StructType();
-        for (int i = 0; i < keptTypes.length; i++) {
-            keptTypes[i] = fields[i].dataType();
-            schema = schema.add(fields[i]);
-        }
-        DataType targetType = fields[kept.size()].dataType();
         boolean probabilities = sides.get(0).targets() == LossState.Targets.PROBABILITIES
                 && !sides.get(0).isSequence();
-        schema = schema.add("__t", targetType, true).add("__w", DataTypes.DoubleType, false)
-                .add("__i", DataTypes.BooleanType, false);
+        // Array logits and a class index of any integer type are read as stored, in the input's column order: Spark
+        // then hands over the scanned rows, where a cast or another order makes it copy every row, logits included
+        // (that copy and the cast were most of what comparing cost beyond evaluating both).
+        boolean plain = !probabilities && !sides.get(0).isSequence()
+                && sides.stream().allMatch(PlainColumnReader::reads)
+                && isIntegral(InputColumns.field(input.schema(), sides.get(0).targetName(), "target").dataType());
+        List<String> names = new ArrayList<>();
+        kept.forEach(k -> names.add(InputColumns.field(input.schema(), k, "kept").name()));
+        String target = InputColumns.field(input.schema(), sides.get(0).targetName(), "target").name();
+        List<String> logitsNames = new ArrayList<>();
+        sides.forEach(x -> logitsNames.add(InputColumns.field(input.schema(), x.logitsName(), "logits").name()));
+        List<Column> select = new ArrayList<>();
+        List<String> order = new ArrayList<>();
+        if (plain) {
+            LinkedHashSet<String> stored = new LinkedHashSet<>(names);
+            stored.add(target);
+            stored.addAll(logitsNames);
+            order.addAll(stored);
+            order.sort(Comparator.comparingInt(n -> input.schema().fieldIndex(n)));
+            order.forEach(n -> select.add(col(InputColumns.quote(n))));
+        } else {
+            order.addAll(names);
+            order.add(target);
+            order.addAll(logitsNames);
+            names.forEach(n -> select.add(col(InputColumns.quote(n))));
+            select.add(sides.get(0).target());
+            sides.forEach(x -> select.add(x.logitsArray()));
+        }
+        Dataset<Row> rows = data.select(select.toArray(new Column[0]));
+        StructField[] fields = rows.schema().fields();
+        int[] keptAt = new int[names.size()];
+        DataType[] keptTypes = new DataType[names.size()];
+        StructType schema = new StructType();
+        for (int i = 0; i < keptTypes.length; i++) {
+            keptAt[i] = order.indexOf(names.get(i));
+            keptTypes[i] = fields[keptAt[i]].dataType();
+            schema = schema.add(fields[keptAt[i]]);
+        }
+        int targetAt = plain ? order.indexOf(target) : names.size();
+        int[] logitsAt = new int[sides.size()];
+        for (int m = 0; m < logitsAt.length; m++) {
+            logitsAt[m] = plain ? order.indexOf(logitsNames.get(m)) : names.size() + 1 + m;
+        }
+        DataType targetType = fields[targetAt].dataType();
+        schema = schema.add("__t", plain ? DataTypes.LongType : targetType, true)
+                .add("__w", DataTypes.DoubleType, false).add("__i", DataTypes.BooleanType, false);
         PartitionLosses[] models = new PartitionLosses[sides.size()];
         for (int m = 0; m < models.length; m++) {
             models[m] = new PartitionLosses(new DataType[0], sides.get(m).logitsType(), probabilities,
@@ -251,9 +299,57 @@ public final class Comparison {
             schema = schema.add("__l" + m, DataTypes.DoubleType, true).add("__r" + m, DataTypes.StringType, true);
         }
         JavaRDD<Row> losses = rows.queryExecution().toRdd().toJavaRDD()
-                .mapPartitions(new SideLosses(keptTypes, targetType, models, options, probabilities,
-                        sides.get(0).isSequence()));
+                .mapPartitions(new SideLosses(keptTypes, keptAt, targetType, targetAt, logitsAt, models, options,
+                        probabilities, sides.get(0).isSequence()));
         return input.sparkSession().createDataFrame(losses, schema);
+    }
+
+    /** {@link #scored} for target-log-probs rows ({@link TargetLogProbSideLosses}): the same columns out. */
+    private Dataset<Row> scoredTargetLogProbs(Dataset<Row> input, List<String> logitsColumns,
+            LinkedHashSet<String> kept) {
+        TargetLogProbColumns[] models = new TargetLogProbColumns[logitsColumns.size()];
+        for (int m = 0; m < models.length; m++) {
+            models[m] = TargetLogProbColumns.resolve(input.schema(), logitsColumns.get(m), targetColumn, maskColumn,
+                    tokenWeightColumn, null, null);
+            if (models[m].sequence != models[0].sequence) {
+                throw new InputSchemaException("column '" + models[m].logits + "' and column '" + models[0].logits
+                        + "' must both hold one log-probability per row, or both one array per row");
+            }
+        }
+        TargetLogProbs rule;
+        try {
+            rule = new TargetLogProbs(options, models[0].target != null);
+        } catch (IllegalArgumentException e) {
+            throw new InputSchemaException(e.getMessage());
+        }
+        sequences = models[0].sequence;
+        Dataset<Row> data = partitions > 0 ? input.repartition(partitions) : input;
+        List<Column> select = new ArrayList<>();
+        kept.forEach(k -> select.add(col(InputColumns.quote(k))));
+        for (TargetLogProbColumns m : models) {
+            select.addAll(List.of(m.canonical()));
+        }
+        Dataset<Row> rows = data.select(select.toArray(new Column[0]));
+        StructField[] fields = rows.schema().fields();
+        DataType[] keptTypes = new DataType[kept.size()];
+        StructType schema = new StructType();
+        for (int i = 0; i < keptTypes.length; i++) {
+            keptTypes[i] = fields[i].dataType();
+            schema = schema.add(fields[i]);
+        }
+        schema = schema.add("__t", DataTypes.LongType, true).add("__w", DataTypes.DoubleType, false)
+                .add("__i", DataTypes.BooleanType, false);
+        for (int m = 0; m < models.length; m++) {
+            schema = schema.add("__l" + m, DataTypes.DoubleType, true).add("__r" + m, DataTypes.StringType, true);
+        }
+        JavaRDD<Row> losses = rows.queryExecution().toRdd().toJavaRDD()
+                .mapPartitions(new TargetLogProbSideLosses(keptTypes, rule, models));
+        return input.sparkSession().createDataFrame(losses, schema);
+    }
+
+    private static boolean isIntegral(DataType t) {
+        return t instanceof org.apache.spark.sql.types.ByteType || t instanceof org.apache.spark.sql.types.ShortType
+                || t instanceof org.apache.spark.sql.types.IntegerType || t instanceof org.apache.spark.sql.types.LongType;
     }
 
     private Column[] keyColumns() {

@@ -30,12 +30,17 @@ final class PairedScan implements FlatMapFunction<Iterator<Row>, PairedScan.Part
     private final int groups;
     private final String[] keyNames;
     private final PoissonBootstrap bootstrap;
+    private final boolean scoredTokens;
 
-    /** {@code keyNames}: the key columns (empty: a row's identity is its target and losses, for the bootstrap). */
-    PairedScan(int groups, String[] keyNames, PoissonBootstrap bootstrap) {
+    /**
+     * {@code keyNames}: the key columns (empty: a row's identity is its target and losses, for the bootstrap);
+     * {@code scoredTokens}: the targets are target-log-probs rows' {@link dev.xent.core.TargetLogProbs#scoredTokens}.
+     */
+    PairedScan(int groups, String[] keyNames, PoissonBootstrap bootstrap, boolean scoredTokens) {
         this.groups = groups;
         this.keyNames = keyNames.clone();
         this.bootstrap = bootstrap;
+        this.scoredTokens = scoredTokens;
     }
 
     @Override
@@ -75,8 +80,10 @@ final class PairedScan implements FlatMapFunction<Iterator<Row>, PairedScan.Part
             String candidateInvalid = row.getString(at + 9);
             String reason = baselineInvalid != null ? "baseline: " + baselineInvalid
                     : candidateInvalid != null ? "candidate: " + candidateInvalid
-                    : !sameTarget(baselineTarget, candidateTarget) ? "targets differ: baseline "
-                    + text(baselineTarget) + ", candidate " + text(candidateTarget) : null;
+                    : sameTarget(baselineTarget, candidateTarget) ? null
+                    : scoredTokens ? "scored tokens differ: the two rows differ in length, mask, token weights or "
+                    + "targets" : "targets differ: baseline " + text(baselineTarget) + ", candidate "
+                    + text(candidateTarget);
             if (reason != null) {
                 partial.count(5, key(row) + ": " + reason);
                 continue;

@@ -8,9 +8,13 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.catalyst.CatalystTypeConverters;
 import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.SpecializedGetters;
+import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
 import org.apache.spark.sql.catalyst.util.ArrayData;
 import org.apache.spark.sql.types.DataType;
+import org.apache.spark.unsafe.Platform;
 import scala.Function1;
+import scala.Function2;
 
 /**
  * The per-row losses ({@code reduction='none'}) of one partition: each row (Spark's internal form: the columns
@@ -27,6 +31,7 @@ final class PartitionLosses implements FlatMapFunction<Iterator<InternalRow>, Ro
     private final RowLossFunction rowLoss;
     private final SequenceLossFunction sequenceLoss;
     private final boolean probabilityTargets;
+    private transient float[] buffer;
 
     /** {@code probabilityTargets}: the target column is {@code array<double>}, else a {@code bigint} index. */
     PartitionLosses(DataType[] keptTypes, InputColumns.LogitsType logitsType, boolean probabilityTargets,
@@ -41,8 +46,10 @@ final class PartitionLosses implements FlatMapFunction<Iterator<InternalRow>, Ro
     @Override
     public Iterator<Row> call(Iterator<InternalRow> rows) {
         List<Function1<Object, Object>> toExternal = new ArrayList<>();
+        List<Function2<SpecializedGetters, Object, Object>> access = new ArrayList<>(); // once, not a conf look-up a row
         for (DataType t : keptTypes) {
             toExternal.add(CatalystTypeConverters.createToScalaConverter(t));
+            access.add(InternalRow.getAccessor(t, true));
         }
         int logits = keptTypes.length;
         int target = logits + 1;
@@ -57,7 +64,7 @@ final class PartitionLosses implements FlatMapFunction<Iterator<InternalRow>, Ro
                 InternalRow row = rows.next();
                 Object[] fields = new Object[keptTypes.length + 1];
                 for (int k = 0; k < keptTypes.length; k++) {
-                    fields[k] = toExternal.get(k).apply(row.get(k, keptTypes[k]));
+                    fields[k] = toExternal.get(k).apply(access.get(k).apply(row, k));
                 }
                 fields[keptTypes.length] = loss(row, logits, target);
                 return RowFactory.create(fields);
@@ -67,6 +74,17 @@ final class PartitionLosses implements FlatMapFunction<Iterator<InternalRow>, Ro
 
     /** The loss of {@code row} whose logits and target are at these positions (invalid: throws). */
     Object loss(InternalRow row, int logits, int target) {
+        boolean sequence = logitsType == InputColumns.LogitsType.FLOAT_SEQUENCE
+                || logitsType == InputColumns.LogitsType.DOUBLE_SEQUENCE;
+        return loss(row, logits, target, sequence ? null : targetValue(row, target));
+    }
+
+    /**
+     * As {@link #loss(InternalRow, int, int)} with the row's target value given, as {@link #targetValue} reads it
+     * (for a class index stored in a narrower type than {@code bigint}); a sequence's targets are still read at
+     * {@code target}.
+     */
+    Object loss(InternalRow row, int logits, int target, Object targetValue) {
         ArrayData values = row.isNullAt(logits) || logitsType == InputColumns.LogitsType.BINARY ? null
                 : row.getArray(logits);
         switch (logitsType) {
@@ -77,16 +95,32 @@ final class PartitionLosses implements FlatMapFunction<Iterator<InternalRow>, Ro
                 return sequenceLoss.losses(tokens,
                         SequenceLossFunction.targets(row.isNullAt(target) ? null : row.getArray(target)));
             case BINARY:
-                return rowLoss.call(row.isNullAt(logits) ? null : row.getBinary(logits), targetValue(row, target));
+                return rowLoss.call(row.isNullAt(logits) ? null : row.getBinary(logits), targetValue);
             case FLOAT_ARRAY:
-                float[] floats = values == null ? null : RowValues.floatsWithoutNull(values);
+                float[] floats = values == null || RowReader.hasNull(values) ? null
+                        : values instanceof UnsafeArrayData ? floats((UnsafeArrayData) values)
+                        : values.toFloatArray(); // a scanned column's array: copied in bulk
                 if (floats != null) {
-                    return rowLoss.call(floats, targetValue(row, target));
+                    return rowLoss.call(floats, targetValue);
                 }
-                return rowLoss.call(RowValues.doubles(values, true, "logits"), targetValue(row, target));
+                return rowLoss.call(RowValues.doubles(values, true, "logits"), targetValue);
             default:
-                return rowLoss.call(RowValues.doubles(values, false, "logits"), targetValue(row, target));
+                return rowLoss.call(RowValues.doubles(values, false, "logits"), targetValue);
         }
+    }
+
+    /**
+     * The row's float logits in a buffer reused row after row (a new array per row cost a tenth of a comparison's
+     * scan), valid until the next call; each instance serves one task at a time.
+     */
+    private float[] floats(UnsafeArrayData values) {
+        int n = values.numElements();
+        if (buffer == null || buffer.length != n) {
+            buffer = new float[n];
+        }
+        Platform.copyMemory(values.getBaseObject(), values.getBaseOffset()
+                + UnsafeArrayData.calculateHeaderPortionInBytes(n), buffer, Platform.FLOAT_ARRAY_OFFSET, 4L * n);
+        return buffer;
     }
 
     /** A class index ({@code Long}), the probabilities ({@code double[]}), or null. */

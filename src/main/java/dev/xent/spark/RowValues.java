@@ -95,11 +95,6 @@ final class RowValues {
         }
     }
 
-    /** The float values of a Spark internal array when it holds no null element, else null. */
-    static float[] floatsWithoutNull(ArrayData values) {
-        return RowReader.hasNull(values) ? null : values.toFloatArray();
-    }
-
     /** The values widened to double (exactly). */
     static double[] widen(float[] f) {
         double[] d = new double[f.length];

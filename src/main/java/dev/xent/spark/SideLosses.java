@@ -10,12 +10,18 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.catalyst.CatalystTypeConverters;
 import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.SpecializedGetters;
+import org.apache.spark.sql.types.ByteType;
 import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.IntegerType;
+import org.apache.spark.sql.types.ShortType;
 import scala.Function1;
+import scala.Function2;
 
 /**
  * The per-row losses of one or more models on one partition, for a comparison: each input row (Spark's internal
- * form: the kept columns, the target, then one logits column per model) gives the kept values, the target, its
+ * form: the kept columns, the target and one logits column per model, at the positions given) gives the kept values,
+ * the target (a class index as {@code bigint}, whatever integer type it is stored in), its
  * normalizer share (the target's class weight; 1 for probability targets; 0 when ignored or invalid), whether the
  * target is the ignore index, and for each model its loss ({@link PartitionLosses}, the row rule of every path)
  * and, for an invalid row, the reason (then the loss is null). Nothing else, and never the logits, leaves it.
@@ -24,18 +30,28 @@ final class SideLosses implements FlatMapFunction<Iterator<InternalRow>, Row> {
     private static final long serialVersionUID = 1L;
 
     private final DataType[] keptTypes;
+    private final int[] keptAt;
     private final DataType targetType;
+    private final int target;
+    private final int[] logitsAt;
     private final PartitionLosses[] models;
     private final CrossEntropyOptions options;
     private final boolean probabilityTargets;
     private final boolean sequences;
 
-    /** {@code sequences}: language-model rows, each a sequence of tokens (see {@link #sequence}). */
-    SideLosses(DataType[] keptTypes, DataType targetType, PartitionLosses[] models, CrossEntropyOptions options,
-            boolean probabilityTargets, boolean sequences) {
+    /**
+     * {@code keptAt}, {@code target}, {@code logitsAt}: where the kept columns, the target and each model's logits
+     * are in a row; {@code targetType} as the row holds it; {@code sequences}: language-model rows, each a sequence
+     * of tokens (see {@link #sequence}).
+     */
+    SideLosses(DataType[] keptTypes, int[] keptAt, DataType targetType, int target, int[] logitsAt,
+            PartitionLosses[] models, CrossEntropyOptions options, boolean probabilityTargets, boolean sequences) {
         this.sequences = sequences;
         this.keptTypes = keptTypes.clone();
+        this.keptAt = keptAt.clone();
         this.targetType = targetType;
+        this.target = target;
+        this.logitsAt = logitsAt.clone();
         this.models = models.clone();
         this.options = options;
         this.probabilityTargets = probabilityTargets;
@@ -43,12 +59,17 @@ final class SideLosses implements FlatMapFunction<Iterator<InternalRow>, Row> {
 
     @Override
     public Iterator<Row> call(Iterator<InternalRow> rows) {
+        // Accessors made once: InternalRow.get(i, type) looks the type up in the session's conf on every call, which
+        // cost a tenth of the scan.
         List<Function1<Object, Object>> toExternal = new ArrayList<>();
+        List<Function2<SpecializedGetters, Object, Object>> access = new ArrayList<>();
         for (DataType t : keptTypes) {
             toExternal.add(CatalystTypeConverters.createToScalaConverter(t));
+            access.add(InternalRow.getAccessor(t, true));
         }
+        Function2<SpecializedGetters, Object, Object> targetAccess = InternalRow.getAccessor(targetType, true);
         Function1<Object, Object> targetToExternal = CatalystTypeConverters.createToScalaConverter(targetType);
-        int target = keptTypes.length;
+        boolean classIndex = !probabilityTargets && !sequences;
         return new Iterator<>() {
             @Override
             public boolean hasNext() {
@@ -61,18 +82,21 @@ final class SideLosses implements FlatMapFunction<Iterator<InternalRow>, Row> {
                 int k = keptTypes.length;
                 Object[] fields = new Object[k + 3 + 2 * models.length];
                 for (int i = 0; i < k; i++) {
-                    fields[i] = toExternal.get(i).apply(row.get(i, keptTypes[i]));
+                    fields[i] = toExternal.get(i).apply(access.get(i).apply(row, keptAt[i]));
                 }
                 boolean nullTarget = row.isNullAt(target);
-                fields[k] = nullTarget ? null : targetToExternal.apply(row.get(target, targetType));
+                Long index = classIndex && !nullTarget ? classIndex(row) : null;
+                fields[k] = nullTarget ? null : classIndex ? index : targetToExternal.apply(targetAccess.apply(row,
+                        target));
                 if (sequences) {
                     return sequence(row, fields, k, target, nullTarget);
                 }
-                boolean ignored = !probabilityTargets && !nullTarget && row.getLong(target) == options.ignoreIndex();
+                boolean ignored = index != null && index == options.ignoreIndex();
                 boolean anyValid = false;
                 for (int m = 0; m < models.length; m++) {
                     try {
-                        fields[k + 3 + 2 * m] = (Double) models[m].loss(row, target + 1 + m, target);
+                        fields[k + 3 + 2 * m] = (Double) models[m].loss(row, logitsAt[m], target, classIndex ? index
+                                : nullTarget ? null : RowValues.doubles(row.getArray(target), false, "probabilities"));
                         anyValid = true;
                     } catch (InvalidRowException e) {
                         fields[k + 4 + 2 * m] = e.getMessage();
@@ -80,13 +104,27 @@ final class SideLosses implements FlatMapFunction<Iterator<InternalRow>, Row> {
                 }
                 double weight = 0.0;
                 if (anyValid && !ignored) {
-                    weight = probabilityTargets || !options.hasWeight() ? 1.0 : options.weightOf((int) row.getLong(target));
+                    weight = probabilityTargets || !options.hasWeight() ? 1.0 : options.weightOf((int) (long) index);
                 }
                 fields[k + 1] = weight;
                 fields[k + 2] = ignored;
                 return RowFactory.create(fields);
             }
         };
+    }
+
+    /** The class index, from whichever integer type the row holds it in. */
+    private long classIndex(InternalRow row) {
+        if (targetType instanceof IntegerType) {
+            return row.getInt(target);
+        }
+        if (targetType instanceof ShortType) {
+            return row.getShort(target);
+        }
+        if (targetType instanceof ByteType) {
+            return row.getByte(target);
+        }
+        return row.getLong(target);
     }
 
     /**
@@ -116,7 +154,7 @@ final class SideLosses implements FlatMapFunction<Iterator<InternalRow>, Row> {
         }
         for (int m = 0; m < models.length; m++) {
             try {
-                double[] losses = (double[]) models[m].loss(row, target + 1 + m, target);
+                double[] losses = (double[]) models[m].loss(row, logitsAt[m], target);
                 dev.xent.core.ExactSum sum = new dev.xent.core.ExactSum();
                 for (double l : losses) {
                     sum.add(l);

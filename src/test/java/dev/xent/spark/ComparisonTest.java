@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.xent.core.ComparisonResult;
 import dev.xent.core.CrossEntropyOptions;
+import dev.xent.core.InputKind;
 import dev.xent.core.PairedComparison;
 import dev.xent.core.PoissonBootstrap;
 import dev.xent.testing.SharedSpark;
@@ -83,6 +84,25 @@ class ComparisonTest {
         return SharedSpark.get().createDataFrame(out, schema);
     }
 
+    /** Target-log-probs rows: {@code array<double>} log-probabilities and weights, {@code array<boolean>} mask. */
+    static Dataset<Row> targetLogProbFrame(JsonNode rows) {
+        StructType schema = new StructType().add("id", DataTypes.LongType)
+                .add("logp", DataTypes.createArrayType(DataTypes.DoubleType))
+                .add("mask", DataTypes.createArrayType(DataTypes.BooleanType))
+                .add("w", DataTypes.createArrayType(DataTypes.DoubleType));
+        List<Row> out = new ArrayList<>();
+        for (JsonNode r : rows) {
+            List<Double> logp = new ArrayList<>();
+            r.get("logp").forEach(v -> logp.add(v.asDouble()));
+            List<Boolean> mask = new ArrayList<>();
+            r.get("mask").forEach(v -> mask.add(v.asBoolean()));
+            List<Double> w = new ArrayList<>();
+            r.get("w").forEach(v -> w.add(v.asDouble()));
+            out.add(RowFactory.create(r.get("id").asLong(), logp, mask, w));
+        }
+        return SharedSpark.get().createDataFrame(out, schema);
+    }
+
     static CrossEntropyOptions options(JsonNode c) {
         CrossEntropyOptions.Builder b = CrossEntropyOptions.builder().ignoreIndex(c.get("ignore_index").asLong())
                 .labelSmoothing(c.get("label_smoothing").asDouble());
@@ -98,6 +118,13 @@ class ComparisonTest {
 
     static Comparison comparison(JsonNode c, int partitions, PoissonBootstrap bootstrap) {
         boolean groups = c.get("expected").has("groups");
+        if (c.has("target_log_probs")) {
+            CrossEntropyOptions options = CrossEntropyOptions.builder().inputKind(InputKind.TARGET_LOG_PROBABILITIES)
+                    .build();
+            return Comparison.of(targetLogProbFrame(c.get("baseline")), targetLogProbFrame(c.get("candidate")),
+                    List.of("id")).baselineLogitsColumn("logp").candidateLogitsColumn("logp")
+                    .tokenColumns("mask", "w").options(options).partitions(partitions).bootstrap(bootstrap);
+        }
         if (c.has("sequences")) {
             return Comparison.of(sequenceFrame(c.get("baseline")), sequenceFrame(c.get("candidate")), List.of("id"))
                     .options(options(c)).partitions(partitions).bootstrap(bootstrap);
@@ -125,7 +152,12 @@ class ComparisonTest {
                         check("group " + g, eg, one.groups().get(g).comparison());
                     }
                 }
-                if (c.has("sequences")) {
+                if (c.has("target_log_probs")) {
+                    assertEquals(List.of("id=20: scored tokens differ: the two rows differ in length, mask, token "
+                            + "weights or targets"), one.examples("rejected"));
+                    assertEquals(List.of("id=10"), one.examples("duplicate_keys_baseline"));
+                }
+                if (c.has("sequences") || c.has("target_log_probs")) {
                     assertTrue(one.sequences());
                     close("baseline perplexity", expected.get("total").get("baseline_perplexity").asDouble(),
                             Math.exp(one.total().baselineMean()), 1e-12);
@@ -159,6 +191,25 @@ class ComparisonTest {
         assertArrayEquals(one.toBytes(), many.toBytes());
         double[] ci = one.bootstrapCi95();
         assertTrue(ci[0] < one.difference() && one.difference() < ci[1], java.util.Arrays.toString(ci));
+    }
+
+    @Test
+    void oneDatasetOfTargetLogProbsComparesItsTwoColumnsWithTheSharedMaskAndWeights() {
+        JsonNode c = null;
+        for (JsonNode x : cases()) {
+            c = x.has("target_log_probs") ? x : c;
+        }
+        Dataset<Row> both = targetLogProbFrame(c.get("baseline")).withColumn("same",
+                org.apache.spark.sql.functions.col("logp"));
+        ComparisonResult r = Comparison.of(both, List.of("id")).baselineLogitsColumn("logp")
+                .candidateLogitsColumn("same").tokenColumns("mask", "w")
+                .options(CrossEntropyOptions.builder().inputKind(InputKind.TARGET_LOG_PROBABILITIES).build()).run();
+        PairedComparison p = r.total();
+        assertTrue(p.rows() > 0);
+        assertEquals(p.rows(), p.ties());
+        assertEquals(0.0, p.difference());
+        assertEquals(0, r.count("rejected"));
+        assertEquals(c.get("baseline").size(), p.rows() + r.count("ignored"), "every document compared or ignored");
     }
 
     @Test
