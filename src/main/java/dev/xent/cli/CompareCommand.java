@@ -127,7 +127,7 @@ public final class CompareCommand implements Callable<Integer> {
         long started = System.nanoTime();
         try {
             CrossEntropyOptions options = loss.options();
-            TargetLogProbCheck.check(options.inputKind(), loss.labelSmoothing, false, false, in.logitsEncoding,
+            TargetLogProbCheck.check(options.inputKind(), options.labelSmoothing(), false, false, in.logitsEncoding,
                     in.maskColumn, in.tokenWeightColumn);
             if (options.reduction() != Reduction.MEAN) {
                 throw new UsageException("--reduction: compare gives each side's mean and sum; got '"
