@@ -1,20 +1,14 @@
 package dev.xent.spark;
 
-import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.List;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.catalyst.CatalystTypeConverters;
 import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.sql.catalyst.expressions.SpecializedGetters;
 import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
 import org.apache.spark.sql.catalyst.util.ArrayData;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.unsafe.Platform;
-import scala.Function1;
-import scala.Function2;
 
 /**
  * The per-row losses ({@code reduction='none'}) of one partition: each row (Spark's internal form: the columns
@@ -45,12 +39,7 @@ final class PartitionLosses implements FlatMapFunction<Iterator<InternalRow>, Ro
 
     @Override
     public Iterator<Row> call(Iterator<InternalRow> rows) {
-        List<Function1<Object, Object>> toExternal = new ArrayList<>();
-        List<Function2<SpecializedGetters, Object, Object>> access = new ArrayList<>(); // once, not a conf look-up a row
-        for (DataType t : keptTypes) {
-            toExternal.add(CatalystTypeConverters.createToScalaConverter(t));
-            access.add(InternalRow.getAccessor(t, true));
-        }
+        KeptColumns kept = new KeptColumns(keptTypes);
         int logits = keptTypes.length;
         int target = logits + 1;
         return new Iterator<>() {
@@ -63,9 +52,7 @@ final class PartitionLosses implements FlatMapFunction<Iterator<InternalRow>, Ro
             public Row next() {
                 InternalRow row = rows.next();
                 Object[] fields = new Object[keptTypes.length + 1];
-                for (int k = 0; k < keptTypes.length; k++) {
-                    fields[k] = toExternal.get(k).apply(access.get(k).apply(row, k));
-                }
+                kept.copyInto(row, fields);
                 fields[keptTypes.length] = loss(row, logits, target);
                 return RowFactory.create(fields);
             }

@@ -9,10 +9,8 @@ import java.util.Map;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.catalyst.CatalystTypeConverters;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.types.DataType;
-import scala.Function1;
 
 /**
  * The evaluation's scan of one partition: every row (Spark's internal form: the group-by key columns, then the
@@ -41,10 +39,7 @@ final class PartitionScan implements FlatMapFunction<Iterator<InternalRow>, Row>
     @Override
     public Iterator<Row> call(Iterator<InternalRow> rows) {
         LossAggregator<byte[]> partition = aggregator; // deserialized afresh for each task: its own reject count
-        List<Function1<Object, Object>> toExternal = new ArrayList<>();
-        for (DataType t : keyTypes) {
-            toExternal.add(CatalystTypeConverters.createToScalaConverter(t));
-        }
+        KeptColumns keys = new KeptColumns(keyTypes);
         EvaluationRow values = new EvaluationRow();
         Map<List<Object>, Group> groups = new LinkedHashMap<>();
         Group only = null;
@@ -54,11 +49,7 @@ final class PartitionScan implements FlatMapFunction<Iterator<InternalRow>, Row>
             if (keyTypes.length == 0) {
                 group = only == null ? (only = new Group(List.of(), partition.emptyState())) : only;
             } else {
-                List<Object> key = new ArrayList<>(keyTypes.length);
-                for (int k = 0; k < keyTypes.length; k++) {
-                    key.add(toExternal.get(k).apply(row.get(k, keyTypes[k])));
-                }
-                group = groups.computeIfAbsent(key, x -> new Group(x, partition.emptyState()));
+                group = groups.computeIfAbsent(keys.values(row), x -> new Group(x, partition.emptyState()));
             }
             partition.reduce(group.state, reader.read(row, values));
             group.rows++;

@@ -2,9 +2,7 @@ package dev.xent.spark;
 
 import dev.xent.core.CrossEntropyOptions;
 import dev.xent.core.InvalidRowException;
-import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.List;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -59,14 +57,7 @@ final class SideLosses implements FlatMapFunction<Iterator<InternalRow>, Row> {
 
     @Override
     public Iterator<Row> call(Iterator<InternalRow> rows) {
-        // Accessors made once: InternalRow.get(i, type) looks the type up in the session's conf on every call, which
-        // cost a tenth of the scan.
-        List<Function1<Object, Object>> toExternal = new ArrayList<>();
-        List<Function2<SpecializedGetters, Object, Object>> access = new ArrayList<>();
-        for (DataType t : keptTypes) {
-            toExternal.add(CatalystTypeConverters.createToScalaConverter(t));
-            access.add(InternalRow.getAccessor(t, true));
-        }
+        KeptColumns kept = new KeptColumns(keptTypes, keptAt);
         Function2<SpecializedGetters, Object, Object> targetAccess = InternalRow.getAccessor(targetType, true);
         Function1<Object, Object> targetToExternal = CatalystTypeConverters.createToScalaConverter(targetType);
         boolean classIndex = !probabilityTargets && !sequences;
@@ -81,9 +72,7 @@ final class SideLosses implements FlatMapFunction<Iterator<InternalRow>, Row> {
                 InternalRow row = rows.next();
                 int k = keptTypes.length;
                 Object[] fields = new Object[k + 3 + 2 * models.length];
-                for (int i = 0; i < k; i++) {
-                    fields[i] = toExternal.get(i).apply(access.get(i).apply(row, keptAt[i]));
-                }
+                kept.copyInto(row, fields);
                 boolean nullTarget = row.isNullAt(target);
                 Long index = classIndex && !nullTarget ? classIndex(row) : null;
                 fields[k] = nullTarget ? null : classIndex ? index : targetToExternal.apply(targetAccess.apply(row,

@@ -11,10 +11,8 @@ import java.util.Map;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.catalyst.CatalystTypeConverters;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.types.DataType;
-import scala.Function1;
 
 /**
  * The scan of one partition of a target-log-probs input: each row (Spark's internal form: the group-by keys, then
@@ -45,19 +43,13 @@ final class TargetLogProbScan implements FlatMapFunction<Iterator<InternalRow>, 
 
     @Override
     public Iterator<Row> call(Iterator<InternalRow> rows) {
-        List<Function1<Object, Object>> toExternal = new ArrayList<>();
-        for (DataType t : keyTypes) {
-            toExternal.add(CatalystTypeConverters.createToScalaConverter(t));
-        }
+        KeptColumns keys = new KeptColumns(keyTypes);
         Map<List<Object>, LossState> states = new LinkedHashMap<>();
         Map<List<Object>, long[]> counts = new LinkedHashMap<>();
         long[] rejected = {0};
         while (rows.hasNext()) {
             InternalRow row = rows.next();
-            List<Object> key = new ArrayList<>(keyTypes.length);
-            for (int k = 0; k < keyTypes.length; k++) {
-                key.add(toExternal.get(k).apply(row.get(k, keyTypes[k])));
-            }
+            List<Object> key = keys.values(row);
             LossState state = states.computeIfAbsent(key, x -> LossState.fromBytes(emptyState));
             counts.computeIfAbsent(key, x -> new long[1])[0]++;
             if (!add(state, row)) {

@@ -3,18 +3,12 @@ package dev.xent.spark;
 import dev.xent.core.InvalidRowException;
 import dev.xent.core.LossState;
 import dev.xent.core.TargetLogProbs;
-import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.List;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.catalyst.CatalystTypeConverters;
 import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.sql.catalyst.expressions.SpecializedGetters;
 import org.apache.spark.sql.types.DataType;
-import scala.Function1;
-import scala.Function2;
 
 /**
  * {@link SideLosses} for target-log-probs rows ({@link TargetLogProbs}): each input row (Spark's internal form: the
@@ -41,12 +35,7 @@ final class TargetLogProbSideLosses implements FlatMapFunction<Iterator<Internal
 
     @Override
     public Iterator<Row> call(Iterator<InternalRow> rows) {
-        List<Function1<Object, Object>> toExternal = new ArrayList<>();
-        List<Function2<SpecializedGetters, Object, Object>> access = new ArrayList<>();
-        for (DataType t : keptTypes) {
-            toExternal.add(CatalystTypeConverters.createToScalaConverter(t));
-            access.add(InternalRow.getAccessor(t, true));
-        }
+        KeptColumns kept = new KeptColumns(keptTypes);
         int k = keptTypes.length;
         return new Iterator<>() {
             @Override
@@ -58,9 +47,7 @@ final class TargetLogProbSideLosses implements FlatMapFunction<Iterator<Internal
             public Row next() {
                 InternalRow row = rows.next();
                 Object[] fields = new Object[k + 3 + 2 * models.length];
-                for (int i = 0; i < k; i++) {
-                    fields[i] = toExternal.get(i).apply(access.get(i).apply(row, i));
-                }
+                kept.copyInto(row, fields);
                 fields[k + 1] = 0.0;
                 fields[k + 2] = false;
                 for (int m = 0; m < models.length; m++) {
