@@ -227,10 +227,19 @@ final class VectorSumExp extends SumExp {
             a0 = a0.add(((LongVector) p0.reinterpretAsLongs()).add(e0).reinterpretAsDoubles());
             a1 = a1.add(((LongVector) p1.reinterpretAsLongs()).add(e1).reinterpretAsDoubles());
         }
+        return withFloatTail(a0, a1, x, i, shift);
+    }
+
+    /**
+     * The float rows' finish, one order for both loops: the two accumulators' eight lanes, then {@code exp(x[i] -
+     * shift)} of the tail from {@code i} added to lanes 0, 1, ... in turn (scalar {@link Exp}, the same bits), then
+     * the lanes summed in {@link #addLanes}' fixed order.
+     */
+    private static double withFloatTail(DoubleVector a0, DoubleVector a1, float[] x, int i, double shift) {
         double[] lanes = new double[LANES];
         a0.intoArray(lanes, 0);
         a1.intoArray(lanes, 4);
-        for (int j = 0; i < n; i++, j++) {
+        for (int j = 0; i < x.length; i++, j++) {
             lanes[j] += Exp.exp((double) x[i] - shift);
         }
         return addLanes(lanes);
@@ -248,13 +257,7 @@ final class VectorSumExp extends SumExp {
             a0 = a1;
             a1 = sum;
         }
-        double[] lanes = new double[LANES];
-        a0.intoArray(lanes, 0);
-        a1.intoArray(lanes, 4);
-        for (int j = 0; i < n; i++, j++) {
-            lanes[j] += Exp.exp((double) x[i] - shift);
-        }
-        return addLanes(lanes);
+        return withFloatTail(a0, a1, x, i, shift);
     }
 
     @Override
