@@ -4,11 +4,8 @@ import dev.xent.core.RowRule;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.util.ArrayData;
 import org.apache.spark.sql.types.ArrayType;
-import org.apache.spark.sql.types.ByteType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.FloatType;
-import org.apache.spark.sql.types.IntegerType;
-import org.apache.spark.sql.types.ShortType;
 
 /**
  * Reads the common layout as stored, with no projection before it: an {@code array<float>} or
@@ -71,23 +68,10 @@ final class PlainColumnReader extends RowReader {
             into.setTarget(null);
         } else {
             into.setProbabilities(null);
-            into.setTarget(row.isNullAt(t) ? null : classIndex(row, t));
+            into.setTarget(row.isNullAt(t) ? null : RowValues.classIndex(row, t, targetType));
         }
         into.setNullElements(nullElements);
         return into;
-    }
-
-    private long classIndex(InternalRow row, int t) {
-        if (targetType instanceof IntegerType) {
-            return row.getInt(t);
-        }
-        if (targetType instanceof ShortType) {
-            return row.getShort(t);
-        }
-        if (targetType instanceof ByteType) {
-            return row.getByte(t);
-        }
-        return row.getLong(t);
     }
 
     /** True when the row's null elements make it invalid ({@link RowRule#nullsMakeInvalid}). */

@@ -3,7 +3,12 @@ package dev.xent.spark;
 import dev.xent.core.RowRule;
 import dev.xent.core.LogitsEncoding;
 import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.util.ArrayData;
+import org.apache.spark.sql.types.ByteType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.IntegerType;
+import org.apache.spark.sql.types.ShortType;
 
 /**
  * Converts the values a Spark UDF receives (a Scala {@code Seq} of boxed numbers, an MLlib {@code Vector}, a
@@ -102,6 +107,23 @@ final class RowValues {
             d[i] = f[i];
         }
         return d;
+    }
+
+    /**
+     * The class index at {@code at} of a row that holds it as {@code type} (int, short or byte; anything else is
+     * read as a long). The cell must not be null.
+     */
+    static long classIndex(InternalRow row, int at, DataType type) {
+        if (type instanceof IntegerType) {
+            return row.getInt(at);
+        }
+        if (type instanceof ShortType) {
+            return row.getShort(at);
+        }
+        if (type instanceof ByteType) {
+            return row.getByte(at);
+        }
+        return row.getLong(at);
     }
 
     /** A class index from an integral value. */

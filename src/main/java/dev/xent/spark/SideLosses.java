@@ -9,10 +9,7 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.catalyst.CatalystTypeConverters;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.SpecializedGetters;
-import org.apache.spark.sql.types.ByteType;
 import org.apache.spark.sql.types.DataType;
-import org.apache.spark.sql.types.IntegerType;
-import org.apache.spark.sql.types.ShortType;
 import scala.Function1;
 import scala.Function2;
 
@@ -74,7 +71,7 @@ final class SideLosses implements FlatMapFunction<Iterator<InternalRow>, Row> {
                 Object[] fields = new Object[k + 3 + 2 * models.length];
                 kept.copyInto(row, fields);
                 boolean nullTarget = row.isNullAt(target);
-                Long index = classIndex && !nullTarget ? classIndex(row) : null;
+                Long index = classIndex && !nullTarget ? RowValues.classIndex(row, target, targetType) : null;
                 fields[k] = nullTarget ? null : classIndex ? index : targetToExternal.apply(targetAccess.apply(row,
                         target));
                 if (sequences) {
@@ -100,20 +97,6 @@ final class SideLosses implements FlatMapFunction<Iterator<InternalRow>, Row> {
                 return RowFactory.create(fields);
             }
         };
-    }
-
-    /** The class index, from whichever integer type the row holds it in. */
-    private long classIndex(InternalRow row) {
-        if (targetType instanceof IntegerType) {
-            return row.getInt(target);
-        }
-        if (targetType instanceof ShortType) {
-            return row.getShort(target);
-        }
-        if (targetType instanceof ByteType) {
-            return row.getByte(target);
-        }
-        return row.getLong(target);
     }
 
     /**
