@@ -64,6 +64,7 @@ final class CatalogArguments {
         throw fail(i, what, "array<float> or array<double>");
     }
 
+    /** True for Spark's integer types (tinyint, smallint, int, bigint): a class index or a count. */
     static boolean isIntegral(DataType t) {
         return t instanceof ByteType || t instanceof ShortType || t instanceof IntegerType || t instanceof LongType;
     }

@@ -250,7 +250,7 @@ public final class Comparison {
         // (that copy and the cast were most of what comparing cost beyond evaluating both).
         boolean plain = !probabilities && !sides.get(0).isSequence()
                 && sides.stream().allMatch(PlainColumnReader::reads)
-                && isIntegral(InputColumns.field(input.schema(), sides.get(0).targetName(), "target").dataType());
+                && CatalogArguments.isIntegral(InputColumns.field(input.schema(), sides.get(0).targetName(), "target").dataType());
         List<String> names = new ArrayList<>();
         kept.forEach(k -> names.add(InputColumns.field(input.schema(), k, "kept").name()));
         String target = InputColumns.field(input.schema(), sides.get(0).targetName(), "target").name();
@@ -345,11 +345,6 @@ public final class Comparison {
         JavaRDD<Row> losses = rows.queryExecution().toRdd().toJavaRDD()
                 .mapPartitions(new TargetLogProbSideLosses(keptTypes, rule, models));
         return input.sparkSession().createDataFrame(losses, schema);
-    }
-
-    private static boolean isIntegral(DataType t) {
-        return t instanceof org.apache.spark.sql.types.ByteType || t instanceof org.apache.spark.sql.types.ShortType
-                || t instanceof org.apache.spark.sql.types.IntegerType || t instanceof org.apache.spark.sql.types.LongType;
     }
 
     private Column[] keyColumns() {

@@ -8,7 +8,6 @@ import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
 import org.apache.spark.sql.catalyst.util.ArrayData;
 import org.apache.spark.sql.types.DataType;
-import org.apache.spark.unsafe.Platform;
 
 /**
  * The per-row losses ({@code reduction='none'}) of one partition: each row (Spark's internal form: the columns
@@ -105,8 +104,7 @@ final class PartitionLosses implements FlatMapFunction<Iterator<InternalRow>, Ro
         if (buffer == null || buffer.length != n) {
             buffer = new float[n];
         }
-        Platform.copyMemory(values.getBaseObject(), values.getBaseOffset()
-                + UnsafeArrayData.calculateHeaderPortionInBytes(n), buffer, Platform.FLOAT_ARRAY_OFFSET, 4L * n);
+        RowReader.copy(values, buffer);
         return buffer;
     }
 

@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.Objects;
 import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
 import org.apache.spark.sql.catalyst.util.ArrayData;
-import org.apache.spark.unsafe.Platform;
 
 /**
  * What the catalog's loss functions share ({@link XentCatalog}): Spark's internal arrays read into reused
@@ -62,9 +61,7 @@ final class RowLosses implements Serializable {
             floats = new float[n];
         }
         if (values instanceof UnsafeArrayData) {
-            UnsafeArrayData u = (UnsafeArrayData) values;
-            Platform.copyMemory(u.getBaseObject(), u.getBaseOffset() + UnsafeArrayData.calculateHeaderPortionInBytes(n),
-                    floats, Platform.FLOAT_ARRAY_OFFSET, 4L * n);
+            RowReader.copy((UnsafeArrayData) values, floats);
         } else {
             for (int i = 0; i < n; i++) {
                 floats[i] = values.isNullAt(i) ? 0f : values.getFloat(i);
@@ -99,9 +96,7 @@ final class RowLosses implements Serializable {
             }
         }
         if (values instanceof UnsafeArrayData) {
-            UnsafeArrayData u = (UnsafeArrayData) values;
-            Platform.copyMemory(u.getBaseObject(), u.getBaseOffset() + UnsafeArrayData.calculateHeaderPortionInBytes(n),
-                    out, Platform.DOUBLE_ARRAY_OFFSET, 8L * n);
+            RowReader.copy((UnsafeArrayData) values, out);
         } else {
             for (int i = 0; i < n; i++) {
                 out[i] = values.isNullAt(i) ? 0.0 : values.getDouble(i);

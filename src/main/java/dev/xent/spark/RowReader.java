@@ -38,9 +38,7 @@ abstract class RowReader implements Serializable {
         if (floats == null) {
             floats = new float[classes];
         }
-        UnsafeArrayData unsafe = (UnsafeArrayData) logits;
-        Platform.copyMemory(unsafe.getBaseObject(), unsafe.getBaseOffset() + headerBytes(n), floats,
-                Platform.FLOAT_ARRAY_OFFSET, 4L * n);
+        copy((UnsafeArrayData) logits, floats);
         return floats;
     }
 
@@ -53,10 +51,25 @@ abstract class RowReader implements Serializable {
         if (doubles == null) {
             doubles = new double[classes];
         }
-        UnsafeArrayData unsafe = (UnsafeArrayData) logits;
-        Platform.copyMemory(unsafe.getBaseObject(), unsafe.getBaseOffset() + headerBytes(n), doubles,
-                Platform.DOUBLE_ARRAY_OFFSET, 8L * n);
+        copy((UnsafeArrayData) logits, doubles);
         return doubles;
+    }
+
+    /**
+     * Copies the elements of Spark's unsafe float array into {@code into[0 .. n)}, in bulk (a null element's slot
+     * holds 0 as Spark writes it; callers that care check {@link #hasNull} first). {@code into} has room for them.
+     */
+    static void copy(UnsafeArrayData values, float[] into) {
+        int n = values.numElements();
+        Platform.copyMemory(values.getBaseObject(), values.getBaseOffset() + headerBytes(n), into,
+                Platform.FLOAT_ARRAY_OFFSET, 4L * n);
+    }
+
+    /** As {@link #copy(UnsafeArrayData, float[])} for a double array. */
+    static void copy(UnsafeArrayData values, double[] into) {
+        int n = values.numElements();
+        Platform.copyMemory(values.getBaseObject(), values.getBaseOffset() + headerBytes(n), into,
+                Platform.DOUBLE_ARRAY_OFFSET, 8L * n);
     }
 
     /** True when any element is null: for Spark's unsafe arrays, a look at the null bits, 64 elements at a time. */

@@ -8,14 +8,11 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.BooleanType;
-import org.apache.spark.sql.types.ByteType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.DoubleType;
 import org.apache.spark.sql.types.FloatType;
-import org.apache.spark.sql.types.IntegerType;
 import org.apache.spark.sql.types.LongType;
-import org.apache.spark.sql.types.ShortType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
@@ -75,7 +72,7 @@ final class TargetLogProbColumns implements Serializable {
         String target = null;
         if (targetColumn != null && has(schema, targetColumn)) {
             StructField f = InputColumns.field(schema, targetColumn, "target");
-            if (!matches(f.dataType(), sequence, TargetLogProbColumns::isIntegral)) {
+            if (!matches(f.dataType(), sequence, CatalogArguments::isIntegral)) {
                 boolean soft = matches(f.dataType(), sequence, x -> x instanceof ArrayType)
                         || matches(f.dataType(), sequence, TargetLogProbColumns::isFloating);
                 throw new InputSchemaException("column '" + f.name() + "' (target) has type "
@@ -87,11 +84,11 @@ final class TargetLogProbColumns implements Serializable {
             target = f.name();
         }
         String mask = optional(schema, maskColumn, "mask", sequence, "boolean or integer",
-                x -> x instanceof BooleanType || isIntegral(x));
+                x -> x instanceof BooleanType || CatalogArguments.isIntegral(x));
         String weights = optional(schema, weightColumn, "token weights", sequence, "float or double",
                 TargetLogProbColumns::isFloating);
-        String bytes = optional(schema, bytesColumn, "count", false, "integer", TargetLogProbColumns::isIntegral);
-        String words = optional(schema, wordsColumn, "count", false, "integer", TargetLogProbColumns::isIntegral);
+        String bytes = optional(schema, bytesColumn, "count", false, "integer", CatalogArguments::isIntegral);
+        String words = optional(schema, wordsColumn, "count", false, "integer", CatalogArguments::isIntegral);
         return new TargetLogProbColumns(logits.name(), target, mask, weights, bytes, words, sequence);
     }
 
@@ -148,9 +145,5 @@ final class TargetLogProbColumns implements Serializable {
 
     private static boolean isFloating(DataType t) {
         return t instanceof FloatType || t instanceof DoubleType;
-    }
-
-    private static boolean isIntegral(DataType t) {
-        return t instanceof ByteType || t instanceof ShortType || t instanceof IntegerType || t instanceof LongType;
     }
 }
