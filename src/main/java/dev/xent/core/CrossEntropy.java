@@ -15,7 +15,10 @@ package dev.xent.core;
  *
  * <p>{@code lsm} is the max-shifted log-softmax of the row for {@link InputKind#LOGITS}, the row itself for
  * {@link InputKind#LOG_PROBABILITIES} and its natural log for {@link InputKind#PROBABILITIES}. Arithmetic is in
- * double for float rows too. Non-finite values follow PyTorch: a NaN or {@code +inf} logit gives a NaN loss,
+ * double for float rows too. For logits, the target's {@code lsm_y} is {@link SumExp#logSoftmaxAt(double, double)}
+ * of {@code x_y - m} and the other classes' sum of exponentials (the target's term left out of the one pass, added
+ * last): {@code -log1p} of that sum when the target holds the maximum, so a loss near 0 (even 1e-300) keeps its
+ * relative accuracy instead of rounding to 0 with {@code log(1 + r)}. Non-finite values follow PyTorch: a NaN or {@code +inf} logit gives a NaN loss,
  * {@code -inf} at the target gives {@code +inf}, and {@code 0 * inf} (a zero weight or probability against a
  * {@code -inf} log-probability) gives NaN.
  *
@@ -203,22 +206,18 @@ public final class CrossEntropy {
     private void evaluate(double[] row, int y) {
         lastLogProbabilities = null;
         if (inputKind == InputKind.LOGITS && smoothing == 0.0) {
-            double m = arithmetic.max(row);
-            double lsmY = (row[y] - m) - arithmetic.logSumShifted(row, m);
-            nll = -(weightOf(y) * lsmY);
+            nll = -(weightOf(y) * arithmetic.logSoftmaxAt(row, y));
         } else {
-            evaluateLogProbabilities(logProbabilities(row), y);
+            evaluateLogProbabilities(logProbabilities(row, y), y);
         }
     }
 
     private void evaluate(float[] row, int y) {
         lastLogProbabilities = null;
         if (inputKind == InputKind.LOGITS && smoothing == 0.0) {
-            double m = arithmetic.max(row);
-            double lsmY = ((double) row[y] - m) - arithmetic.logSumShifted(row, m);
-            nll = -(weightOf(y) * lsmY);
+            nll = -(weightOf(y) * arithmetic.logSoftmaxAt(row, y));
         } else {
-            evaluateLogProbabilities(logProbabilities(row), y);
+            evaluateLogProbabilities(logProbabilities(row, y), y);
         }
     }
 
@@ -226,14 +225,14 @@ public final class CrossEntropy {
     public double loss(double[] row, double[] probabilities) {
         checkRow(row);
         checkProbabilities(probabilities);
-        return probabilityLoss(logProbabilities(row), probabilities);
+        return probabilityLoss(logProbabilities(row, -1), probabilities);
     }
 
     /** {@link #loss(double[], double[])} for a float row. */
     public double loss(float[] row, double[] probabilities) {
         checkRow(row);
         checkProbabilities(probabilities);
-        return probabilityLoss(logProbabilities(row), probabilities);
+        return probabilityLoss(logProbabilities(row, -1), probabilities);
     }
 
     /** Adds a probability-target row to {@code state}, with a normalizer share of 1. */
@@ -281,16 +280,17 @@ public final class CrossEntropy {
         return -s;
     }
 
-    /** The row's log-probabilities in the scratch buffer (valid until the next row). */
-    double[] logProbabilities(double[] row) {
+    /**
+     * The row's log-probabilities in the scratch buffer (valid until the next row); for logits, the log-softmax with
+     * class {@code y}'s value by {@link SumExp#logSoftmaxAt(double, double)} ({@code y = -1} for a probability target).
+     */
+    double[] logProbabilities(double[] row, int y) {
         double[] out = scratch();
         lastLogProbabilities = out;
         switch (inputKind) {
-            case LOGITS: {
-                double m = arithmetic.max(row);
-                arithmetic.shiftedLogProbabilities(row, m, arithmetic.logSumShifted(row, m), out);
+            case LOGITS:
+                arithmetic.logSoftmax(row, y, out);
                 return out;
-            }
             case LOG_PROBABILITIES:
                 System.arraycopy(row, 0, out, 0, classes);
                 return out;
@@ -302,15 +302,14 @@ public final class CrossEntropy {
         }
     }
 
-    double[] logProbabilities(float[] row) {
+    /** {@link #logProbabilities(double[], int)} of a float row. */
+    double[] logProbabilities(float[] row, int y) {
         double[] out = scratch();
         lastLogProbabilities = out;
         switch (inputKind) {
-            case LOGITS: {
-                double m = arithmetic.max(row);
-                arithmetic.shiftedLogProbabilities(row, m, arithmetic.logSumShifted(row, m), out);
+            case LOGITS:
+                arithmetic.logSoftmax(row, y, out);
                 return out;
-            }
             case LOG_PROBABILITIES:
                 for (int c = 0; c < classes; c++) {
                     out[c] = row[c];

@@ -58,10 +58,8 @@ public final class LogSoftmax {
 
     /** The log-softmax of a row, as {@code torch.log_softmax(x, dim=-1)} in float64. */
     public static double[] of(double[] x) {
-        double m = max(x);
-        double logSum = logSumShifted(x, m);
         double[] out = new double[x.length];
-        ARITHMETIC.shiftedLogProbabilities(x, m, logSum, out);
+        ARITHMETIC.logSoftmax(x, -1, out);
         return out;
     }
 
@@ -87,10 +85,8 @@ public final class LogSoftmax {
 
     /** The log-softmax of a float row, computed in double. */
     public static double[] of(float[] x) {
-        double m = max(x);
-        double logSum = logSumShifted(x, m);
         double[] out = new double[x.length];
-        ARITHMETIC.shiftedLogProbabilities(x, m, logSum, out);
+        ARITHMETIC.logSoftmax(x, -1, out);
         return out;
     }
 }

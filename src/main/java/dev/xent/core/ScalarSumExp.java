@@ -59,19 +59,23 @@ final class ScalarSumExp extends SumExp {
     }
 
     @Override
-    public double sumExpShifted(double[] x, double shift) {
+    public double sumExpShiftedWithout(double[] x, double shift, int skip) {
         double[] lanes = new double[LANES];
         for (int c = 0; c < x.length; c++) {
-            lanes[c & (LANES - 1)] += Exp.exp(x[c] - shift);
+            if (c != skip) {
+                lanes[c & (LANES - 1)] += Exp.exp(x[c] - shift);
+            }
         }
         return addLanes(lanes);
     }
 
     @Override
-    public double sumExpShifted(float[] x, double shift) {
+    public double sumExpShiftedWithout(float[] x, double shift, int skip) {
         double[] lanes = new double[LANES];
         for (int c = 0; c < x.length; c++) {
-            lanes[c & (LANES - 1)] += Exp.exp((double) x[c] - shift);
+            if (c != skip) {
+                lanes[c & (LANES - 1)] += Exp.exp((double) x[c] - shift);
+            }
         }
         return addLanes(lanes);
     }

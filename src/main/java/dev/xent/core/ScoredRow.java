@@ -106,7 +106,8 @@ public final class ScoredRow {
             if (kernel == null) {
                 throw new IllegalStateException("this row was added by its loss alone; it has no log-probabilities");
             }
-            logProbabilities = floatRow != null ? kernel.logProbabilities(floatRow) : kernel.logProbabilities(doubleRow);
+            logProbabilities = floatRow != null ? kernel.logProbabilities(floatRow, target)
+                    : kernel.logProbabilities(doubleRow, target);
         }
         return logProbabilities;
     }

@@ -1,9 +1,11 @@
 package dev.xent.core;
 
 /**
- * The O(C) loops of a row's log-softmax, in double precision: the maximum, {@code sum_c exp(x_c - shift)}, the
- * shifted log-probabilities {@code (x_c - m) - logSum}, and plain and weighted sums of a {@code double[]}. Float rows
- * are widened to double before any arithmetic.
+ * The O(C) loops of a row's log-softmax, in double precision: the maximum, {@code sum_c exp(x_c - shift)} (with or
+ * without one value's term), the shifted log-probabilities {@code (x_c - m) - logSum}, and plain and weighted sums of
+ * a {@code double[]}; and the one rule that turns them into a log-probability, {@link #logSoftmaxAt(double, double)}
+ * ({@code -log1p} of the other classes' sum when the class holds the maximum, so tiny losses keep their relative
+ * accuracy). Float rows are widened to double before any arithmetic.
  *
  * <p>One order for every reduction, eight lanes: value {@code c} goes into lane {@code c mod 8} (each lane adds its
  * values in index order, from {@code +0.0}; the maximum keeps a lane's value unless a later one is greater), and the
@@ -26,7 +28,9 @@ package dev.xent.core;
  * <p>Non-finite values: NaN entries are skipped by {@link #max} (as {@code v > m} skips them) and poison every sum;
  * {@code exp(-inf - shift)} is {@code 0} for a finite shift; an entry equal to an infinite shift gives NaN
  * ({@code inf - inf}), so with the row's own maximum as the shift a row holding {@code +inf}, or all {@code -inf},
- * has a NaN sum. Empty rows: {@link #max} is {@code -inf}, every sum is {@code +0.0}.
+ * has a NaN sum. {@link #sumExpShiftedWithout} leaves its one value out entirely: a NaN or infinity there does not
+ * reach the sum (the log-probability rule sees it through {@code x_y - m} instead). Empty rows: {@link #max} is
+ * {@code -inf}, every sum is {@code +0.0}.
  */
 public abstract class SumExp {
     /** The number of lanes every reduction is split into (see the class notes). */
@@ -88,10 +92,25 @@ public abstract class SumExp {
     public abstract double max(float[] x);
 
     /** {@code sum_c exp(x_c - shift)}: NaN when {@code shift} or an {@code x_c} is NaN, or an {@code x_c = shift = ±inf}. */
-    public abstract double sumExpShifted(double[] x, double shift);
+    public final double sumExpShifted(double[] x, double shift) {
+        return sumExpShiftedWithout(x, shift, -1);
+    }
 
     /** {@link #sumExpShifted(double[], double)} of a float row (each value widened first). */
-    public abstract double sumExpShifted(float[] x, double shift);
+    public final double sumExpShifted(float[] x, double shift) {
+        return sumExpShiftedWithout(x, shift, -1);
+    }
+
+    /**
+     * {@code sum_{c != skip} exp(x_c - shift)}, in one pass: the eight lanes of {@link #sumExpShifted}, except that
+     * value {@code skip}'s lane adds nothing for it (whatever it is, NaN and infinities included). A {@code skip}
+     * outside {@code [0, n)} leaves nothing out. NaN when {@code shift} or another {@code x_c} is NaN, or another
+     * {@code x_c = shift = ±inf}; {@code +0.0} for an empty row or a row of the one value {@code skip}.
+     */
+    public abstract double sumExpShiftedWithout(double[] x, double shift, int skip);
+
+    /** {@link #sumExpShiftedWithout(double[], double, int)} of a float row (each value widened first). */
+    public abstract double sumExpShiftedWithout(float[] x, double shift, int skip);
 
     /** Writes {@code out[c] = (x_c - m) - logSum} for every c of {@code x} (bit-identical in both implementations). */
     public abstract void shiftedLogProbabilities(double[] x, double m, double logSum, double[] out);
@@ -113,6 +132,82 @@ public abstract class SumExp {
 
     /** {@code sum_c (a_c * b_c) * w_c} over the first {@code n} values; {@code 0 * inf} gives NaN. */
     public abstract double dot(double[] a, double[] b, double[] w, int n);
+
+    /**
+     * The log-softmax of {@code x} at {@code y}, {@code lsm_y}, accurate to a few ulps relative even when it is tiny:
+     * with {@code m = max(x)}, {@code d = x_y - m} and {@code r = sum_{c != y} exp(x_c - m)} (one pass,
+     * {@link #sumExpShiftedWithout}), it is {@link #logSoftmaxAt(double, double)}. NaN when any value is NaN or
+     * {@code +inf} or all are {@code -inf}; {@code -inf} when only {@code x_y} is {@code -inf}.
+     */
+    public final double logSoftmaxAt(double[] x, int y) {
+        double m = max(x);
+        return logSoftmaxAt(x[y] - m, sumExpShiftedWithout(x, m, y));
+    }
+
+    /** {@link #logSoftmaxAt(double[], int)} of a float row (each value widened first). */
+    public final double logSoftmaxAt(float[] x, int y) {
+        double m = max(x);
+        return logSoftmaxAt((double) x[y] - m, sumExpShiftedWithout(x, m, y));
+    }
+
+    /**
+     * The one rule for a log-probability from its two parts, {@code d = x_y - m} and {@code r = sum_{c != y}
+     * exp(x_c - m)}: {@code d - log1p(r)} when {@code x_y} is the maximum ({@code d == 0}), else
+     * {@code d - log(r + exp(d))}, the target's term added last. The first form keeps a loss near 0 exact to a few
+     * ulps relative: {@code log(1 + r)} would round {@code 1 + r} and lose all of a loss below 1e-16. The second
+     * needs no care: a value that is not the maximum has {@code lsm_y <= -log 2}. NaN when {@code d} or {@code r} is
+     * NaN (so {@code x_y = m = ±inf} gives NaN); {@code -inf} when {@code d = -inf} and {@code r > 0}.
+     */
+    static double logSoftmaxAt(double d, double others) {
+        return d == 0.0 ? d - Math.log1p(others) : d - Math.log(others + Exp.exp(d));
+    }
+
+    /**
+     * Writes the log-softmax of {@code x} into {@code out}, every value accurate to a few ulps relative (a
+     * probability near 1 too): with {@code m = max(x)} and {@code k} a class holding it ({@code y} when it does, else
+     * the first that does), {@code r = sum_{c != k} exp(x_c - m)} (one pass, {@link #sumExpShiftedWithout}) and
+     * {@code out[c] = (x_c - m) - log1p(r)}; so {@code out[k] = 0 - log1p(r)}, which is
+     * {@link #logSoftmaxAt(double, double)}'s value, and {@code out[y]} has {@link #logSoftmaxAt(double[], int)}'s bits
+     * whenever {@code y} holds the maximum. {@code y < 0}: no class is preferred. Non-finite values, as in PyTorch:
+     * every value is NaN when any {@code x_c} is NaN or {@code +inf}, or all are {@code -inf}; a {@code -inf} value
+     * (others finite) gives {@code -inf}.
+     */
+    public final void logSoftmax(double[] x, int y, double[] out) {
+        double m = max(x);
+        int k = Double.isInfinite(m) ? -1 : y >= 0 && x[y] == m ? y : indexOf(x, m);
+        double others = sumExpShiftedWithout(x, m, k);
+        shiftedLogProbabilities(x, m, k < 0 ? Math.log(others) : Math.log1p(others), out);
+    }
+
+    /** {@link #logSoftmax(double[], int, double[])} of a float row (each value widened first). */
+    public final void logSoftmax(float[] x, int y, double[] out) {
+        double m = max(x);
+        int k = Double.isInfinite(m) ? -1 : y >= 0 && x[y] == m ? y : indexOf(x, m);
+        double others = sumExpShiftedWithout(x, m, k);
+        shiftedLogProbabilities(x, m, k < 0 ? Math.log(others) : Math.log1p(others), out);
+    }
+
+    /**
+     * The first class whose value is {@code m} (found: {@code m} is the row's finite maximum), else -1: an infinite
+     * maximum is left to the full sum, whose {@code inf - inf} (or all {@code -inf}) gives PyTorch's NaN.
+     */
+    private static int indexOf(double[] x, double m) {
+        for (int c = 0; c < x.length; c++) {
+            if (x[c] == m) {
+                return c;
+            }
+        }
+        return -1;
+    }
+
+    private static int indexOf(float[] x, double m) {
+        for (int c = 0; c < x.length; c++) {
+            if (x[c] == m) {
+                return c;
+            }
+        }
+        return -1;
+    }
 
     /** {@code log(sum_c exp(x_c - m))}: with {@code m = max(x)}, the log-sum of a max-shifted log-softmax. */
     public final double logSumShifted(double[] x, double m) {
@@ -168,6 +263,10 @@ public abstract class SumExp {
         SumExp s = ScalarSumExp.INSTANCE;
         double m = max(row);
         if (m != s.max(row) || sumExpShifted(row, m) != s.sumExpShifted(row, m)) {
+            return false;
+        }
+        if (sumExpShiftedWithout(row, m, 13) != s.sumExpShiftedWithout(row, m, 13)
+                || sumExpShiftedWithout(row, m, 34) != s.sumExpShiftedWithout(row, m, 34)) {
             return false;
         }
         row[20] = Double.NaN;

@@ -3,6 +3,7 @@ package dev.xent.core;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -10,7 +11,8 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link SumExp} with the Java Vector API, in {@link SumExp}'s eight-lane order: two 256-bit vectors of four doubles
  * hold the eight lanes (lanes 0-3 and 4-7), exponentials are {@link VectorExp}'s, the last {@code C mod 8} values go
  * into their lanes one at a time (with {@link Exp#exp}), and the lanes are combined by {@link SumExp#addLanes} and
- * {@link SumExp#maxLanes}. Every step is an exact IEEE lane operation, so the results are the bits of
+ * {@link SumExp#maxLanes}. The sum without one value replaces that value's exponential by {@code +0.0} in the one
+ * step that holds it, so it has the scalar kernel's bits too. Every step is an exact IEEE lane operation, so the results are the bits of
  * {@link ScalarSumExp}'s, on AVX2 and AVX-512 alike, interpreted or compiled. Float rows are read as four floats and
  * widened to four double lanes.
  *
@@ -153,18 +155,29 @@ final class VectorSumExp extends SumExp {
         return maxLanes(lanes);
     }
 
+    /**
+     * The step of four values that holds {@code skip} replaces its exponential by {@code +0.0} in {@code skip}'s lane
+     * (a lane sum of non-negative terms from {@code +0.0}, or NaN, is unchanged by adding {@code +0.0}: the scalar
+     * kernel's "add nothing"); one compare per step, taken once per row at most.
+     */
     @Override
-    public double sumExpShifted(double[] x, double shift) {
+    public double sumExpShiftedWithout(double[] x, double shift, int skip) {
         int n = x.length;
         int i = 0;
         DoubleVector k = DoubleVector.broadcast(D, shift);
         DoubleVector a0 = DoubleVector.zero(D);
         DoubleVector a1 = a0;
+        int hit = skip & -4; // the step holding skip (-4 for skip = -1: never)
+        VectorMask<Double> gap = VectorMask.fromLong(D, 1L << (skip & 3));
         // One exp call site, so the JIT inlines all of it (two exceeded its node budget, and vectors passed to a
         // method not inlined are boxed: 24 bytes allocated per value): each step adds four values to a0 and swaps
         // the two accumulators, so after an even number of steps a0 holds lanes 0-3 and a1 lanes 4-7.
         for (int bound = n & -LANES; i < bound; i += 4) {
-            DoubleVector sum = a0.add(VectorExp.exp(DoubleVector.fromArray(D, x, i).sub(k)));
+            DoubleVector e = VectorExp.exp(DoubleVector.fromArray(D, x, i).sub(k));
+            if (i == hit) {
+                e = e.blend(0.0, gap);
+            }
+            DoubleVector sum = a0.add(e);
             a0 = a1;
             a1 = sum;
         }
@@ -172,7 +185,9 @@ final class VectorSumExp extends SumExp {
         a0.intoArray(lanes, 0);
         a1.intoArray(lanes, 4);
         for (int j = 0; i < n; i++, j++) {
-            lanes[j] += Exp.exp(x[i] - shift);
+            if (i != skip) {
+                lanes[j] += Exp.exp(x[i] - shift);
+            }
         }
         return addLanes(lanes);
     }
@@ -187,9 +202,13 @@ final class VectorSumExp extends SumExp {
      * depend on which loop ran.
      */
     @Override
-    public double sumExpShifted(float[] x, double shift) {
+    public double sumExpShiftedWithout(float[] x, double shift, int skip) {
         int n = x.length;
         int i = 0;
+        int hit = skip & -LANES; // the step holding skip, whose lane adds +0.0 (as the double rows' loop)
+        long bit = 1L << (skip & (LANES - 1));
+        VectorMask<Double> gap0 = VectorMask.fromLong(D, bit & 15);
+        VectorMask<Double> gap1 = VectorMask.fromLong(D, bit >>> 4);
         DoubleVector k = DoubleVector.broadcast(D, shift);
         DoubleVector a0 = DoubleVector.zero(D);
         DoubleVector a1 = a0;
@@ -202,7 +221,7 @@ final class VectorSumExp extends SumExp {
             DoubleVector x0 = widen(x, i).sub(k);
             DoubleVector x1 = widen(x, i + 4).sub(k);
             if (!VectorExp.inNormalRange(x0).and(VectorExp.inNormalRange(x1)).allTrue()) {
-                return sumAnyRange(x, shift);
+                return sumAnyRange(x, shift, skip);
             }
             // VectorExp.exp's steps (Exp's, in Exp.reduced's order) on x0 and x1, side by side.
             DoubleVector t0 = x0.fma(Exp.INV_LN2, Exp.SHIFTER);
@@ -224,10 +243,16 @@ final class VectorSumExp extends SumExp {
             // 2^n into the exponent bits: bits(t) << 52 = n << 52 (see VectorExp.exp).
             LongVector e0 = ((LongVector) t0.reinterpretAsLongs()).lanewise(VectorOperators.LSHL, 52);
             LongVector e1 = ((LongVector) t1.reinterpretAsLongs()).lanewise(VectorOperators.LSHL, 52);
-            a0 = a0.add(((LongVector) p0.reinterpretAsLongs()).add(e0).reinterpretAsDoubles());
-            a1 = a1.add(((LongVector) p1.reinterpretAsLongs()).add(e1).reinterpretAsDoubles());
+            DoubleVector v0 = ((LongVector) p0.reinterpretAsLongs()).add(e0).reinterpretAsDoubles();
+            DoubleVector v1 = ((LongVector) p1.reinterpretAsLongs()).add(e1).reinterpretAsDoubles();
+            if (i == hit) {
+                v0 = v0.blend(0.0, gap0);
+                v1 = v1.blend(0.0, gap1);
+            }
+            a0 = a0.add(v0);
+            a1 = a1.add(v1);
         }
-        return withFloatTail(a0, a1, x, i, shift);
+        return withFloatTail(a0, a1, x, i, shift, skip);
     }
 
     /**
@@ -235,29 +260,40 @@ final class VectorSumExp extends SumExp {
      * shift)} of the tail from {@code i} added to lanes 0, 1, ... in turn (scalar {@link Exp}, the same bits), then
      * the lanes summed in {@link #addLanes}' fixed order.
      */
-    private static double withFloatTail(DoubleVector a0, DoubleVector a1, float[] x, int i, double shift) {
+    private static double withFloatTail(DoubleVector a0, DoubleVector a1, float[] x, int i, double shift, int skip) {
         double[] lanes = new double[LANES];
         a0.intoArray(lanes, 0);
         a1.intoArray(lanes, 4);
         for (int j = 0; i < x.length; i++, j++) {
-            lanes[j] += Exp.exp((double) x[i] - shift);
+            if (i != skip) {
+                lanes[j] += Exp.exp((double) x[i] - shift);
+            }
         }
         return addLanes(lanes);
     }
 
-    /** {@link #sumExpShifted(float[], double)} of any row (NaN and infinities included), as the double rows' loop. */
-    private static double sumAnyRange(float[] x, double shift) {
+    /**
+     * {@link #sumExpShiftedWithout(float[], double, int)} of any row (NaN and infinities included), as the double
+     * rows' loop.
+     */
+    private static double sumAnyRange(float[] x, double shift, int skip) {
         int n = x.length;
         int i = 0;
         DoubleVector k = DoubleVector.broadcast(D, shift);
         DoubleVector a0 = DoubleVector.zero(D);
         DoubleVector a1 = a0;
-        for (int bound = n & -LANES; i < bound; i += 4) { // as in sumExpShifted(double[], double)
-            DoubleVector sum = a0.add(VectorExp.exp(widen(x, i).sub(k)));
+        int hit = skip & -4;
+        VectorMask<Double> gap = VectorMask.fromLong(D, 1L << (skip & 3));
+        for (int bound = n & -LANES; i < bound; i += 4) { // as in sumExpShiftedWithout(double[], double, int)
+            DoubleVector e = VectorExp.exp(widen(x, i).sub(k));
+            if (i == hit) {
+                e = e.blend(0.0, gap);
+            }
+            DoubleVector sum = a0.add(e);
             a0 = a1;
             a1 = sum;
         }
-        return withFloatTail(a0, a1, x, i, shift);
+        return withFloatTail(a0, a1, x, i, shift, skip);
     }
 
     @Override
