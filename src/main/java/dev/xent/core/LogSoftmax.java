@@ -4,9 +4,11 @@ package dev.xent.core;
  * Max-shifted log-softmax and log-sum-exp in double precision, for {@code double[]} and {@code float[]} rows
  * ({@code float} values are widened to {@code double} before any arithmetic).
  *
- * <p>PyTorch's form is kept: {@code lsm_c = (x_c - m) - log(sum_k exp(x_k - m))} with {@code m = max_k x_k}, so logits
- * of any magnitude (±1e4, ±1e30, ±Float.MAX_VALUE) neither overflow nor lose the small differences that decide the
- * loss, and {@code -inf} entries act as masks.
+ * <p>Max-shifted as PyTorch: {@code lsm_c = (x_c - m) - log1p(r)} with {@code m = max_k x_k} and {@code r} the sum
+ * of {@code exp(x_k - m)} over every class but one holding the maximum ({@link SumExp#logSoftmax}), so logits of any
+ * magnitude (±1e4, ±1e30, ±Float.MAX_VALUE) neither overflow nor lose the small differences that decide the loss,
+ * a log-probability near 0 keeps its relative accuracy (PyTorch's {@code log(1 + r)} rounds it to 0 below about
+ * 1e-16), and {@code -inf} entries act as masks.
  *
  * <p>Non-finite input, as in PyTorch: a NaN anywhere, a {@code +inf} anywhere, or a row that is all {@code -inf}
  * makes every log-softmax value NaN. An empty row has no log-softmax; {@link #logSumExp} of it is {@code -inf}.

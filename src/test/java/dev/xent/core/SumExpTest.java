@@ -124,6 +124,17 @@ class SumExpTest {
             assertSameBits(expected, actual, where + " sumExpShifted");
             assertEquals(Double.doubleToLongBits(actual), Double.doubleToLongBits(v.sumExpShifted(f, m)),
                     where + ": a float row gives the bits of its widened double row (any NaN counts as one)");
+            int skip = r.nextInt(n + 2) - 1; // -1 (nothing left out), a class, or n (none: past the end)
+            double without = s.sumExpShiftedWithout(x, m, skip);
+            assertSameBits(without, v.sumExpShiftedWithout(x, m, skip), where + " without " + skip);
+            assertEquals(Double.doubleToLongBits(without), Double.doubleToLongBits(v.sumExpShiftedWithout(f, m, skip)),
+                    where + " without " + skip + ": a float row gives the bits of its widened double row");
+            assertSameBits(without, s.sumExpShiftedWithout(f, m, skip), where + " without " + skip + " (scalar float)");
+            if (skip < 0 || skip >= n) {
+                assertSameBits(expected, without, where + ": leaving out no class is the full sum");
+            } else if (Double.isFinite(expected) && Double.isFinite(x[skip])) {
+                assertClose(expected - Exp.exp(x[skip] - m), without, expected, where + " without " + skip);
+            }
             double shift = r.nextBoolean() ? 0.0 : m; // also an unshifted sum, as logSumExp does for infinite maxima
             assertSameBits(s.sumExpShifted(x, shift), v.sumExpShifted(x, shift), where + " shift " + shift);
             assertSameBits(s.sumExpShifted(f, shift), v.sumExpShifted(f, shift), where + " float, shift " + shift);
@@ -223,6 +234,11 @@ class SumExpTest {
                     String where = "shift " + shift + ", spread " + side * spread;
                     assertSameBits(s.sumExpShifted(x, shift), v.sumExpShifted(x, shift), where);
                     assertSameBits(s.sumExpShifted(f, shift), v.sumExpShifted(f, shift), where + " (float)");
+                    int skip = r.nextInt(x.length);
+                    assertSameBits(s.sumExpShiftedWithout(x, shift, skip), v.sumExpShiftedWithout(x, shift, skip),
+                            where + " without " + skip);
+                    assertSameBits(s.sumExpShiftedWithout(f, shift, skip), v.sumExpShiftedWithout(f, shift, skip),
+                            where + " without " + skip + " (float)");
                 }
             }
         }
