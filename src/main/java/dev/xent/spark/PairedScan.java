@@ -15,11 +15,12 @@ import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Row;
 
 /**
- * One partition of paired rows into one {@link Partial}: each row (the group columns, the key columns, then
- * {@code bn, cn} how many rows the key has on each side (null: none), {@code bt, ct} the targets, {@code w} the
- * normalizer share, {@code ignored}, and per side the loss and the reason it is invalid) is counted as on one
- * side only, duplicated, rejected (invalid on a side, or targets that differ), ignored, or compared, into its
- * group's {@link PairedComparison}.
+ * The rule for one key of a comparison ({@link #pair}): it is counted as on one side only, duplicated, rejected
+ * (invalid on a side, or targets that differ), ignored, or compared, into its group's {@link PairedComparison}.
+ * As a function, it walks one partition of the one-dataset form's paired rows (the group columns, the key columns,
+ * then {@code bn, cn} how many rows the key has on each side, {@code bt, ct} the targets, {@code w} the normalizer
+ * share, {@code ignored}, and per side the loss and the reason it is invalid) into one {@link Partial};
+ * {@link KeyRunScan} walks the two-dataset form's.
  */
 final class PairedScan implements FlatMapFunction<Iterator<Row>, PairedScan.Partial> {
     private static final long serialVersionUID = 1L;
