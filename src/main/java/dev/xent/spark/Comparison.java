@@ -1,9 +1,6 @@
 package dev.xent.spark;
 
-import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.first;
 import static org.apache.spark.sql.functions.lit;
 
 import dev.xent.core.ComparisonResult;
@@ -15,6 +12,7 @@ import dev.xent.core.PairedComparison;
 import dev.xent.core.PoissonBootstrap;
 import dev.xent.core.TargetLogProbs;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -24,6 +22,7 @@ import java.util.Objects;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -39,8 +38,8 @@ import org.apache.spark.sql.types.StructType;
  * <ul>
  *   <li>two datasets joined on key columns ({@link #of(Dataset, Dataset, List)}): each side is scored before the
  *       join, and only the key, target, weight and loss (and the baseline's group columns) cross the shuffle, never
- *       the logits; each side is first reduced to one row per key with the key's row count, so duplicated keys are
- *       seen (and never compared). A null key matches nothing.</li>
+ *       the logits; both sides cross in one shuffle by key and are sorted by key within each partition, so each key's
+ *       rows on each side are counted, and duplicated keys seen (and never compared). A null key matches nothing.</li>
  *   <li>one dataset holding both models' outputs ({@link #of(Dataset)}): both losses come from one scan, no
  *       shuffle.</li>
  * </ul>
@@ -140,9 +139,12 @@ public final class Comparison {
     }
 
     /**
-     * The paired rows, lazily: the group columns, the key columns, then {@code bn, cn} (each side's row count for
-     * the key, null when absent), {@code bt, ct} (targets; for target-log-probs rows, which tokens are scored),
-     * {@code w}, {@code ignored}, {@code bl, br, cl, cr} (each side's loss and, when invalid, reason).
+     * The rows the comparison walks, lazily. One dataset: the paired rows, the group columns, the key columns, then
+     * {@code bn, cn} (each side's row count for the key: 1), {@code bt, ct} (targets; for target-log-probs rows,
+     * which tokens are scored), {@code w}, {@code ignored}, {@code bl, br, cl, cr} (each side's loss and, when
+     * invalid, reason); {@link PairedScan} reads them. Two datasets: both sides' scored rows in one union,
+     * hash-partitioned by key (one shuffle, which carries no logits) and sorted within each partition by key, then
+     * side (Spark's external sort, which spills), in {@link KeyRunScan}'s layout, which pairs them.
      *
      * @throws InputSchemaException when a column is missing or of the wrong type
      */
@@ -157,36 +159,64 @@ public final class Comparison {
                     col("__l1").as("cl"), col("__r1").as("cr")));
             return s.select(out.toArray(new Column[0]));
         }
+        return keyedSides();
+    }
+
+    /** {@link #pairedRows} of two datasets. */
+    private Dataset<Row> keyedSides() {
         Dataset<Row> bScored = scored(baseline, List.of(baselineLogitsColumn), true);
         Dataset<Row> cScored = scored(candidate, List.of(candidateLogitsColumn), false);
         // As many shuffle partitions as the larger side has partitions (not spark.sql.shuffle.partitions, 200 by
-        // default, whose tasks cost more than the few bytes per row that cross): both sides hashed alike on the key.
+        // default, whose tasks cost more than the few bytes per row that cross).
         int shuffle = Math.max(1, Math.max(bScored.rdd().getNumPartitions(), cScored.rdd().getNumPartitions()));
-        Dataset<Row> b = perKey(bScored.repartition(shuffle, keyColumns()), "b", true);
-        Dataset<Row> c = perKey(cScored.repartition(shuffle, keyColumns()), "c", false);
-        Column on = null;
+        DataType bTarget = bScored.schema().apply("__t").dataType();
+        DataType cTarget = cScored.schema().apply("__t").dataType();
+        List<Column> b = new ArrayList<>();
+        List<Column> c = new ArrayList<>();
         for (int i = 0; i < joinOn.size(); i++) {
-            Column eq = col("b_k" + i).equalTo(col("c_k" + i));
-            on = on == null ? eq : on.and(eq);
+            b.add(sameKeyValue(bScored, joinOn.get(i)).as("__k" + i));
+            c.add(sameKeyValue(cScored, joinOn.get(i)).as("__k" + i));
         }
-        Dataset<Row> joined = b.join(c, on, "full_outer");
+        b.add(lit(0).as("__s"));
+        c.add(lit(1).as("__s"));
         for (int i = 0; i < groupBy.size(); i++) {
-            out.add(col("b_g" + i).as(groupBy.get(i)));
+            Column g = col(InputColumns.quote(groupBy.get(i)));
+            b.add(g.as("__g" + i));
+            c.add(lit(null).cast(bScored.select(g).schema().fields()[0].dataType()).as("__g" + i));
         }
-        for (int i = 0; i < joinOn.size(); i++) {
-            out.add(coalesce(col("b_k" + i), col("c_k" + i)).as(joinOn.get(i)));
+        b.addAll(List.of(col("__t").as("__bt"), lit(null).cast(cTarget).as("__ct")));
+        c.addAll(List.of(lit(null).cast(bTarget).as("__bt"), col("__t").as("__ct")));
+        for (List<Column> side : List.of(b, c)) {
+            side.addAll(List.of(col("__w"), col("__i"), col("__l0").as("__l"), col("__r0").as("__r")));
         }
-        out.addAll(List.of(col("b_n").as("bn"), col("c_n").as("cn"), col("b_t").as("bt"), col("c_t").as("ct"),
-                coalesce(col("b_w"), col("c_w")).as("w"), coalesce(col("b_i"), col("c_i")).as("ignored"),
-                col("b_l").as("bl"), col("b_r").as("br"), col("c_l").as("cl"), col("c_r").as("cr")));
-        return joined.select(out.toArray(new Column[0]));
+        Column[] keys = new Column[joinOn.size()];
+        Column[] order = new Column[joinOn.size() + 1];
+        for (int i = 0; i < keys.length; i++) {
+            keys[i] = col("__k" + i);
+            order[i] = keys[i];
+        }
+        order[keys.length] = col("__s");
+        return bScored.select(b.toArray(new Column[0])).union(cScored.select(c.toArray(new Column[0])))
+                .repartition(shuffle, keys).sortWithinPartitions(order);
     }
 
-    /** Runs the comparison: one scan of each side, one join (two-dataset form), one pass over the pairs. */
+    /**
+     * A key column as the join compares it: a float or double with {@code -0.0} as {@code 0.0} (its NaNs are one
+     * value to Spark's hash and order already), any other type as it is.
+     */
+    private static Column sameKeyValue(Dataset<Row> scored, String name) {
+        Column k = col(InputColumns.quote(name));
+        DataType type = scored.select(k).schema().fields()[0].dataType();
+        return type == DataTypes.DoubleType ? k.plus(lit(0.0))
+                : type == DataTypes.FloatType ? k.plus(lit(0.0f)) : k;
+    }
+
+    /** Runs the comparison: one scan of each side, one shuffle by key (two-dataset form), one pass over the pairs. */
     public ComparisonResult run() {
-        JavaRDD<PairedScan.Partial> partials = pairedRows().toJavaRDD()
-                .mapPartitions(new PairedScan(groupBy.size(), joinOn.toArray(new String[0]), bootstrap,
-                        options.inputKind() == InputKind.TARGET_LOG_PROBABILITIES));
+        PairedScan pairs = new PairedScan(groupBy.size(), joinOn.toArray(new String[0]), bootstrap,
+                options.inputKind() == InputKind.TARGET_LOG_PROBABILITIES);
+        JavaRDD<PairedScan.Partial> partials = pairedRows().toJavaRDD().mapPartitions(candidate == null ? pairs
+                : (FlatMapFunction<Iterator<Row>, PairedScan.Partial>) new KeyRunScan(joinOn.size(), groupBy.size(), pairs));
         PairedScan.Partial all = new PairedScan.Partial();
         for (PairedScan.Partial p : partials.collect()) {
             all.merge(p);
@@ -345,26 +375,6 @@ public final class Comparison {
         JavaRDD<Row> losses = rows.queryExecution().toRdd().toJavaRDD()
                 .mapPartitions(new TargetLogProbSideLosses(keptTypes, rule, models));
         return input.sparkSession().createDataFrame(losses, schema);
-    }
-
-    private Column[] keyColumns() {
-        return joinOn.stream().map(k -> col(InputColumns.quote(k))).toArray(Column[]::new);
-    }
-
-    /** One row per key: the key ({@code P_kI}), its row count {@code P_n}, and the first row's values. */
-    private Dataset<Row> perKey(Dataset<Row> scored, String p, boolean withGroups) {
-        Column[] keys = new Column[joinOn.size()];
-        for (int i = 0; i < keys.length; i++) {
-            keys[i] = col(InputColumns.quote(joinOn.get(i))).as(p + "_k" + i);
-        }
-        List<Column> values = new ArrayList<>(List.of(first(col("__t")).as(p + "_t"), first(col("__w")).as(p + "_w"),
-                first(col("__i")).as(p + "_i"), first(col("__l0")).as(p + "_l"), first(col("__r0")).as(p + "_r")));
-        if (withGroups) {
-            for (int i = 0; i < groupBy.size(); i++) {
-                values.add(first(col(InputColumns.quote(groupBy.get(i)))).as(p + "_g" + i));
-            }
-        }
-        return scored.groupBy(keys).agg(count(lit(1)).as(p + "_n"), values.toArray(new Column[0]));
     }
 
     /**

@@ -15,11 +15,12 @@ import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Row;
 
 /**
- * One partition of paired rows into one {@link Partial}: each row (the group columns, the key columns, then
- * {@code bn, cn} how many rows the key has on each side (null: none), {@code bt, ct} the targets, {@code w} the
- * normalizer share, {@code ignored}, and per side the loss and the reason it is invalid) is counted as on one
- * side only, duplicated, rejected (invalid on a side, or targets that differ), ignored, or compared, into its
- * group's {@link PairedComparison}.
+ * The rule for one key of a comparison ({@link #pair}): it is counted as on one side only, duplicated, rejected
+ * (invalid on a side, or targets that differ), ignored, or compared, into its group's {@link PairedComparison}.
+ * As a function, it walks one partition of the one-dataset form's paired rows (the group columns, the key columns,
+ * then {@code bn, cn} how many rows the key has on each side, {@code bt, ct} the targets, {@code w} the normalizer
+ * share, {@code ignored}, and per side the loss and the reason it is invalid) into one {@link Partial};
+ * {@link KeyRunScan} walks the two-dataset form's.
  */
 final class PairedScan implements FlatMapFunction<Iterator<Row>, PairedScan.Partial> {
     private static final long serialVersionUID = 1L;
@@ -46,72 +47,75 @@ final class PairedScan implements FlatMapFunction<Iterator<Row>, PairedScan.Part
     @Override
     public Iterator<Partial> call(Iterator<Row> rows) {
         Partial partial = new Partial();
-        int k = keyNames.length;
-        int at = groups + k;
+        int at = groups + keyNames.length;
         while (rows.hasNext()) {
             Row row = rows.next();
-            boolean inBaseline = !row.isNullAt(at);
-            boolean inCandidate = !row.isNullAt(at + 1);
-            if (!inBaseline || !inCandidate) {
-                partial.count(inBaseline ? 0 : 1, key(row));
-                if (inBaseline && row.getLong(at) > 1) {
-                    partial.count(2, key(row));
-                }
-                if (inCandidate && row.getLong(at + 1) > 1) {
-                    partial.count(3, key(row));
-                }
-                continue;
+            Object[] key = new Object[keyNames.length];
+            for (int i = 0; i < key.length; i++) {
+                key[i] = row.get(groups + i);
             }
-            boolean duplicated = false;
-            if (row.getLong(at) > 1) {
-                partial.count(2, key(row));
-                duplicated = true;
-            }
-            if (row.getLong(at + 1) > 1) {
-                partial.count(3, key(row));
-                duplicated = true;
-            }
-            if (duplicated) {
-                continue;
-            }
-            Object baselineTarget = row.get(at + 2);
-            Object candidateTarget = row.get(at + 3);
-            String baselineInvalid = row.getString(at + 7);
-            String candidateInvalid = row.getString(at + 9);
-            String reason = baselineInvalid != null ? "baseline: " + baselineInvalid
-                    : candidateInvalid != null ? "candidate: " + candidateInvalid
-                    : sameTarget(baselineTarget, candidateTarget) ? null
-                    : scoredTokens ? "scored tokens differ: the two rows differ in length, mask, token weights or "
-                    + "targets" : "targets differ: baseline " + text(baselineTarget) + ", candidate "
-                    + text(candidateTarget);
-            if (reason != null) {
-                partial.count(5, key(row) + ": " + reason);
-                continue;
-            }
-            if (row.getBoolean(at + 5)) {
-                partial.count(4, null);
-                continue;
-            }
-            double weight = row.getDouble(at + 4);
-            double baselineLoss = row.getDouble(at + 6);
-            double candidateLoss = row.getDouble(at + 8);
             List<Object> group = new ArrayList<>(groups);
             for (int g = 0; g < groups; g++) {
                 group.add(row.get(g));
             }
-            long hash = bootstrap == null ? 0 : k > 0 ? PoissonBootstrap.hashKey(key(row))
-                    : PoissonBootstrap.hashKey(text(baselineTarget) + "|" + Double.doubleToLongBits(baselineLoss) + "|"
-                    + Double.doubleToLongBits(candidateLoss));
-            partial.groups.computeIfAbsent(group, g -> new PairedComparison(bootstrap))
-                    .add(baselineLoss, candidateLoss, weight, hash);
+            pair(partial, key, group, row.isNullAt(at) ? 0 : row.getLong(at),
+                    row.isNullAt(at + 1) ? 0 : row.getLong(at + 1), row.get(at + 2), row.get(at + 3),
+                    row.isNullAt(at + 4) ? 0.0 : row.getDouble(at + 4), !row.isNullAt(at + 5) && row.getBoolean(at + 5),
+                    row.isNullAt(at + 6) ? 0.0 : row.getDouble(at + 6), row.getString(at + 7),
+                    row.isNullAt(at + 8) ? 0.0 : row.getDouble(at + 8), row.getString(at + 9));
         }
         return List.of(partial).iterator();
     }
 
-    private String key(Row row) {
+    /**
+     * One key into {@code partial}: {@code key} its values, {@code group} the baseline's group values,
+     * {@code baselineRows}/{@code candidateRows} how many rows the key has on each side (0: none), and, read only when
+     * each side has exactly one row, the targets, the baseline's normalizer share and whether it is ignored, and each
+     * side's loss and (when invalid, else null) the reason. A key on one side only, or duplicated, is counted and
+     * never compared.
+     */
+    void pair(Partial partial, Object[] key, List<Object> group, long baselineRows, long candidateRows,
+            Object baselineTarget, Object candidateTarget, double weight, boolean ignored, double baselineLoss,
+            String baselineInvalid, double candidateLoss, String candidateInvalid) {
+        boolean inBaseline = baselineRows > 0;
+        boolean inCandidate = candidateRows > 0;
+        if (!inBaseline || !inCandidate) {
+            partial.count(inBaseline ? 0 : 1, key(key));
+        }
+        if (baselineRows > 1) {
+            partial.count(2, key(key));
+        }
+        if (candidateRows > 1) {
+            partial.count(3, key(key));
+        }
+        if (!inBaseline || !inCandidate || baselineRows > 1 || candidateRows > 1) {
+            return;
+        }
+        String reason = baselineInvalid != null ? "baseline: " + baselineInvalid
+                : candidateInvalid != null ? "candidate: " + candidateInvalid
+                : sameTarget(baselineTarget, candidateTarget) ? null
+                : scoredTokens ? "scored tokens differ: the two rows differ in length, mask, token weights or "
+                + "targets" : "targets differ: baseline " + text(baselineTarget) + ", candidate "
+                + text(candidateTarget);
+        if (reason != null) {
+            partial.count(5, key(key) + ": " + reason);
+            return;
+        }
+        if (ignored) {
+            partial.count(4, null);
+            return;
+        }
+        long hash = bootstrap == null ? 0 : key.length > 0 ? PoissonBootstrap.hashKey(key(key))
+                : PoissonBootstrap.hashKey(text(baselineTarget) + "|" + Double.doubleToLongBits(baselineLoss) + "|"
+                + Double.doubleToLongBits(candidateLoss));
+        partial.groups.computeIfAbsent(group, g -> new PairedComparison(bootstrap))
+                .add(baselineLoss, candidateLoss, weight, hash);
+    }
+
+    private String key(Object[] key) {
         StringBuilder s = new StringBuilder();
         for (int i = 0; i < keyNames.length; i++) {
-            s.append(i == 0 ? "" : ", ").append(keyNames[i]).append('=').append(text(row.get(groups + i)));
+            s.append(i == 0 ? "" : ", ").append(keyNames[i]).append('=').append(text(key[i]));
         }
         return s.toString();
     }

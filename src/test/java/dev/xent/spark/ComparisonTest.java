@@ -213,6 +213,33 @@ class ComparisonTest {
     }
 
     @Test
+    void aKeyWithANullMatchesNothingAndEachSideCountsItsOwnRows() {
+        StructType schema = new StructType().add("a", DataTypes.LongType).add("b", DataTypes.StringType)
+                .add("target", DataTypes.LongType).add("logits", DataTypes.createArrayType(DataTypes.DoubleType));
+        List<Double> logits = List.of(0.5, -1.0, 2.0);
+        Dataset<Row> baseline = SharedSpark.get().createDataFrame(List.of(RowFactory.create(null, "x", 0L, logits),
+                RowFactory.create(null, "x", 1L, logits), RowFactory.create(1L, null, 0L, logits),
+                RowFactory.create(1L, "x", 2L, logits), RowFactory.create(2L, "x", 2L, logits),
+                RowFactory.create(2L, "x", 2L, logits), RowFactory.create(3L, "y", 1L, logits)), schema);
+        Dataset<Row> candidate = SharedSpark.get().createDataFrame(List.of(RowFactory.create(null, "x", 0L, logits),
+                RowFactory.create(1L, null, 0L, logits), RowFactory.create(1L, null, 0L, logits),
+                RowFactory.create(1L, "x", 2L, logits), RowFactory.create(2L, "x", 2L, logits),
+                RowFactory.create(4L, "z", 0L, logits)), schema);
+        for (int partitions : new int[] {1, 3}) {
+            ComparisonResult r = Comparison.of(baseline, candidate, List.of("a", "b")).partitions(partitions).run();
+            assertEquals(1, r.total().rows(), "only a=1, b=x is compared");
+            assertEquals(3, r.count("only_in_baseline"));
+            assertEquals(List.of("a=1, b=null", "a=3, b=y", "a=null, b=x"), r.examples("only_in_baseline"));
+            assertEquals(3, r.count("only_in_candidate"));
+            assertEquals(List.of("a=1, b=null", "a=4, b=z", "a=null, b=x"), r.examples("only_in_candidate"));
+            assertEquals(2, r.count("duplicate_keys_baseline"));
+            assertEquals(List.of("a=2, b=x", "a=null, b=x"), r.examples("duplicate_keys_baseline"));
+            assertEquals(1, r.count("duplicate_keys_candidate"));
+            assertEquals(List.of("a=1, b=null"), r.examples("duplicate_keys_candidate"));
+        }
+    }
+
+    @Test
     void noShuffleCarriesTheLogits() {
         JsonNode c = cases().get(0);
         Dataset<Row> paired = comparison(c, 3, null).pairedRows();
@@ -220,7 +247,7 @@ class ComparisonTest {
         SparkPlan plan = paired.queryExecution().executedPlan();
         List<SparkPlan> exchanges = new ArrayList<>();
         collectExchanges(plan, exchanges);
-        assertEquals(2, exchanges.size(), "one shuffle per side, by key, which the join reuses: " + plan);
+        assertEquals(1, exchanges.size(), "one shuffle, both sides' scored rows by key: " + plan);
         for (SparkPlan e : exchanges) {
             for (Attribute a : scala.jdk.javaapi.CollectionConverters.asJava(e.output())) {
                 assertFalse(a.name().toLowerCase().contains("logits"), "the exchange carries " + a + ": " + e);
