@@ -252,18 +252,19 @@ final class VectorSumExp extends SumExp {
             a0 = a0.add(v0);
             a1 = a1.add(v1);
         }
-        return withFloatTail(a0, a1, x, i, shift, skip);
-    }
-
-    /**
-     * The float rows' finish, one order for both loops: the two accumulators' eight lanes, then {@code exp(x[i] -
-     * shift)} of the tail from {@code i} added to lanes 0, 1, ... in turn (scalar {@link Exp}, the same bits), then
-     * the lanes summed in {@link #addLanes}' fixed order.
-     */
-    private static double withFloatTail(DoubleVector a0, DoubleVector a1, float[] x, int i, double shift, int skip) {
         double[] lanes = new double[LANES];
         a0.intoArray(lanes, 0);
         a1.intoArray(lanes, 4);
+        return withFloatTail(lanes, x, i, shift, skip);
+    }
+
+    /**
+     * The float rows' finish, one order for both loops: the two accumulators' eight lanes (written into
+     * {@code lanes} by the caller: passing the vectors here keeps C2 from inlining it and boxes them), then {@code exp(x[i] -
+     * shift)} of the tail from {@code i} added to lanes 0, 1, ... in turn (scalar {@link Exp}, the same bits), then
+     * the lanes summed in {@link #addLanes}' fixed order.
+     */
+    private static double withFloatTail(double[] lanes, float[] x, int i, double shift, int skip) {
         for (int j = 0; i < x.length; i++, j++) {
             if (i != skip) {
                 lanes[j] += Exp.exp((double) x[i] - shift);
@@ -293,7 +294,10 @@ final class VectorSumExp extends SumExp {
             a0 = a1;
             a1 = sum;
         }
-        return withFloatTail(a0, a1, x, i, shift, skip);
+        double[] lanes = new double[LANES];
+        a0.intoArray(lanes, 0);
+        a1.intoArray(lanes, 4);
+        return withFloatTail(lanes, x, i, shift, skip);
     }
 
     @Override
