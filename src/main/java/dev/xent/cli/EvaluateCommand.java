@@ -145,15 +145,25 @@ public final class EvaluateCommand implements Callable<Integer> {
         groupTypes = output.state() ? StateFile.groupTypes(df.schema(), figures.groupBy()) : null;
         evaluation.figures(figures.figures(columns));
         Map<String, String> conf = spark.sparkConf();
-        ReaderBatch.set(session, 1, conf); // the first row, read to learn C, may be wide
-        checkClasses(evaluation, columns, options);
-        int classes = evaluation.classes(columns);
+        if (options.knownClasses() == 0) {
+            ReaderBatch.set(session, 1, conf); // the first row, read to learn C, may be wide
+        }
+        int classes = evaluation.classes(columns); // a job reading the first row, unless C is given
         ReaderBatch.set(session, ReaderBatch.rows(columns.isSequence() ? ReaderBatch.sequenceLogits(classes)
                 : classes), conf);
-        if (options.reduction() == Reduction.NONE) {
-            writeRows(evaluation, folder.staged("rows"), request.rowsFormat());
+        EvaluationResult result;
+        try {
+            if (options.reduction() == Reduction.NONE) {
+                writeRows(evaluation, folder.staged("rows"), request.rowsFormat());
+            }
+            result = evaluation.run();
+        } catch (InvalidRowException | TooManyRejectedException e) {
+            checkClasses(session, conf, evaluation, columns, options);
+            throw e;
         }
-        EvaluationResult result = evaluation.run();
+        if (result.total().rejected() > 0) {
+            checkClasses(session, conf, evaluation, columns, options);
+        }
         request.limit().check(result.total());
         if (request.policy().rejectsAny() && result.total().rejected() > 0) {
             writeRejected(session, evaluation, folder.staged("rejected"), request.rowsFormat(),
@@ -206,11 +216,17 @@ public final class EvaluateCommand implements Callable<Integer> {
         }
     }
 
-    private static void checkClasses(Evaluation evaluation, InputColumns columns, CrossEntropyOptions options) {
+    /**
+     * A usage error when {@code --classes} or {@code --weight} gives another C than the first row's length. Asked only
+     * when rows were invalid or rejected (a row of another length is), so a run whose rows fit C reads no first row.
+     */
+    private static void checkClasses(SparkSession session, Map<String, String> conf, Evaluation evaluation,
+            InputColumns columns, CrossEntropyOptions options) {
         int known = options.knownClasses();
         if (known == 0) {
             return;
         }
+        ReaderBatch.set(session, 1, conf); // the first row may be wide
         int first = evaluation.firstRowClasses(columns);
         if (first > 0 && first != known) {
             String option = options.classes() > 0 ? "--classes" : "--weight";

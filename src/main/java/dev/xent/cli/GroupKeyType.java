@@ -1,5 +1,6 @@
 package dev.xent.cli;
 
+import dev.xent.spark.GroupKeyOrder;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
@@ -9,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.util.Arrays;
 import java.util.Locale;
 
 /**
@@ -107,46 +107,8 @@ enum GroupKeyType {
         }
     }
 
-    /** Spark's ascending order with nulls first. */
-    @SuppressWarnings("unchecked")
+    /** Spark's ascending order with nulls first ({@link GroupKeyOrder}). */
     int compare(Object a, Object b) {
-        if (a == null || b == null) {
-            return a == null ? (b == null ? 0 : -1) : 1;
-        }
-        switch (this) {
-            case STRING:
-                return Arrays.compareUnsigned(((String) a).getBytes(StandardCharsets.UTF_8),
-                        ((String) b).getBytes(StandardCharsets.UTF_8));
-            case FLOAT:
-            case DOUBLE:
-                return compareDoubles(((Number) a).doubleValue(), ((Number) b).doubleValue());
-            case DATE:
-            case TIMESTAMP:
-                return Long.compare(epoch(a), epoch(b)) != 0 ? Long.compare(epoch(a), epoch(b))
-                        : Integer.compare(nanos(a), nanos(b));
-            default:
-                return ((Comparable<Object>) a).compareTo(b);
-        }
-    }
-
-    private static int compareDoubles(double x, double y) {
-        if (Double.isNaN(x) || Double.isNaN(y)) {
-            return Double.isNaN(x) ? (Double.isNaN(y) ? 0 : 1) : -1;
-        }
-        return x == y ? 0 : x < y ? -1 : 1; // -0.0 == 0.0
-    }
-
-    private static long epoch(Object v) {
-        if (v instanceof java.sql.Date) {
-            return ((java.sql.Date) v).toLocalDate().toEpochDay();
-        }
-        if (v instanceof LocalDate) {
-            return ((LocalDate) v).toEpochDay();
-        }
-        return (v instanceof Instant ? (Instant) v : ((Timestamp) v).toInstant()).getEpochSecond();
-    }
-
-    private static int nanos(Object v) {
-        return v instanceof Instant ? ((Instant) v).getNano() : v instanceof Timestamp ? ((Timestamp) v).getNanos() : 0;
+        return GroupKeyOrder.compare(a, b);
     }
 }

@@ -7,6 +7,7 @@ import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
 import picocli.CommandLine.Option;
 
 /**
@@ -128,6 +129,11 @@ final class InputSource {
     private Dataset<Row> readPath(SparkSession spark, InputFormat format, String input) {
         try {
             DataFrameReader r = format.reader(spark);
+            StructType sampled = format == InputFormat.JSON
+                    ? JsonSchemaSample.infer(spark.sparkContext().hadoopConfiguration(), input) : null;
+            if (sampled != null) { // the file read once; FAILFAST: a value the schema does not fit fails the run
+                r = r.schema(sampled).option("mode", "FAILFAST");
+            }
             if (version != null) {
                 r = r.option("versionAsOf", version);
             }

@@ -23,7 +23,8 @@ import org.apache.spark.sql.types.StructType;
  * The one scan of an {@link Evaluation}: Spark's internal rows are read ({@link PartitionScan}: no element is boxed)
  * into one exact state per partition and group, then the partial states are merged one way, by Spark's aggregate
  * per group ({@link StateMerge}: {@link LossState#merge}; exact sums, so any order gives the same bits), and the
- * groups' states into the total. It counts the rows it reads and checks {@code rows = scored + ignored + rejected}
+ * groups' states into the total; the groups come out in {@code orderBy}'s order, sorted on the driver when their keys'
+ * types allow ({@link GroupKeyOrder}). It counts the rows it reads and checks {@code rows = scored + ignored + rejected}
  * before returning. An invalid row fails the job; the failure is named by {@link InvalidRowNamer}.
  */
 final class StateScan {
@@ -77,7 +78,14 @@ final class StateScan {
             Column count = functions.sum("__xent_count").as("__xent_count");
             Column[] keys = groupBy.stream().map(n -> col(InputColumns.quote(n))).toArray(Column[]::new);
             Dataset<Row> merged = partials.groupBy(keys).agg(state, count);
-            for (Row row : (k == 0 ? merged : merged.orderBy(keys)).collectAsList()) {
+            // The groups in orderBy's order: sorted here when the keys' types allow (no sampling job, no sort job).
+            boolean sortHere = GroupKeyOrder.orders(keyTypes);
+            List<Row> mergedRows = (k == 0 || sortHere ? merged : merged.orderBy(keys)).collectAsList();
+            if (k > 0 && sortHere) {
+                mergedRows = new ArrayList<>(mergedRows);
+                mergedRows.sort(GroupKeyOrder.rows(k));
+            }
+            for (Row row : mergedRows) {
                 LossState groupState = LossState.fromBytes((byte[]) row.get(k));
                 total.merge(groupState);
                 read += row.isNullAt(k + 1) ? 0 : row.getLong(k + 1);

@@ -1,0 +1,168 @@
+package dev.xent.cli;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.io.compress.CompressionCodecFactory;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The schema Spark's JSON reader would infer for one small JSON Lines file, found on the driver by reading the whole
+ * file once, so that Spark reads it once, with the schema declared, instead of twice (its inference is a job that
+ * reads every line). It is Spark's inference, restricted to what it can tell for certain: fields in name order, all
+ * nullable; integers as {@code bigint}, other numbers (NaN and infinities too) as {@code double}, a field holding
+ * both as {@code double}; strings, booleans; arrays of those, nested arrays too. Anything else gives null, and Spark
+ * infers the schema as before: a file over {@value #MAX_BYTES} bytes, a folder or glob, a compressed or hidden file,
+ * a line that is not one JSON object, a nested object, an integer beyond {@code bigint}, a field of mixed types or
+ * holding only nulls (or only empty arrays), two field names that differ only in case.
+ */
+final class JsonSchemaSample {
+    /** Larger files are left to Spark's inference, which reads them in parallel. */
+    static final long MAX_BYTES = 32L << 20;
+
+    private static final JsonFactory JSON = JsonFactory.builder()
+            .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS) // as InputFormat's reader, allowNonNumericNumbers
+            .enable(JsonReadFeature.ALLOW_SINGLE_QUOTES) // Spark's allowSingleQuotes, on by default
+            .build();
+
+    private JsonSchemaSample() {
+    }
+
+    /** The schema Spark would infer for the file at {@code path}, or null when this cannot tell for certain. */
+    static StructType infer(Configuration hadoop, String path) {
+        try {
+            Path p = new Path(path);
+            FileSystem fs = p.getFileSystem(hadoop);
+            FileStatus[] matches = fs.globStatus(p);
+            if (matches == null || matches.length != 1 || !matches[0].isFile() || matches[0].getLen() > MAX_BYTES
+                    || matches[0].getPath().getName().startsWith("_")
+                    || matches[0].getPath().getName().startsWith(".")
+                    || new CompressionCodecFactory(hadoop).getCodec(matches[0].getPath()) != null) {
+                return null;
+            }
+            Map<String, DataType> fields = new TreeMap<>(); // Spark orders inferred fields by name
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(fs.open(matches[0].getPath()),
+                    StandardCharsets.UTF_8))) {
+                for (String line = in.readLine(); line != null; line = in.readLine()) {
+                    if (!record(line, fields)) {
+                        return null;
+                    }
+                }
+            }
+            StructType schema = new StructType();
+            Set<String> names = new HashSet<>();
+            for (Map.Entry<String, DataType> f : fields.entrySet()) {
+                if (!decided(f.getValue()) || !names.add(f.getKey().toLowerCase(Locale.ROOT))) {
+                    return null;
+                }
+                schema = schema.add(f.getKey(), f.getValue(), true);
+            }
+            return schema.isEmpty() ? null : schema;
+        } catch (IOException | RuntimeException e) {
+            return null; // Spark's own inference then reads the file, and names what is wrong with it
+        }
+    }
+
+    /** Adds one line's fields to {@code fields}; false when the line is not one JSON object this can type. */
+    private static boolean record(String line, Map<String, DataType> fields) throws IOException {
+        try (JsonParser parser = JSON.createParser(line)) {
+            JsonToken first = parser.nextToken();
+            if (first == null) {
+                return true; // a blank line holds no record
+            }
+            if (first != JsonToken.START_OBJECT) {
+                return false;
+            }
+            Set<String> seen = new HashSet<>();
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String name = parser.currentName();
+                parser.nextToken();
+                DataType type = type(parser);
+                if (type == null || !seen.add(name)) {
+                    return false;
+                }
+                DataType merged = fields.containsKey(name) ? wider(fields.get(name), type) : type;
+                if (merged == null) {
+                    return false;
+                }
+                fields.put(name, merged);
+            }
+            return parser.currentToken() == JsonToken.END_OBJECT && parser.nextToken() == null;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** The type of the value at the parser's current token, as Spark infers it (null type for null); null: unknown. */
+    private static DataType type(JsonParser parser) throws IOException {
+        switch (parser.currentToken()) {
+            case VALUE_STRING:
+                return DataTypes.StringType;
+            case VALUE_NUMBER_INT:
+                return parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER ? null : DataTypes.LongType;
+            case VALUE_NUMBER_FLOAT:
+                return DataTypes.DoubleType;
+            case VALUE_TRUE:
+            case VALUE_FALSE:
+                return DataTypes.BooleanType;
+            case VALUE_NULL:
+                return DataTypes.NullType;
+            case START_ARRAY:
+                DataType element = DataTypes.NullType;
+                while (parser.nextToken() != JsonToken.END_ARRAY) {
+                    DataType t = type(parser);
+                    element = t == null ? null : wider(element, t);
+                    if (element == null) {
+                        return null;
+                    }
+                }
+                return DataTypes.createArrayType(element, true);
+            default:
+                return null; // an object: left to Spark
+        }
+    }
+
+    /** The type holding both, as Spark widens them (null type to any, bigint to double, arrays element-wise). */
+    private static DataType wider(DataType a, DataType b) {
+        if (a.equals(DataTypes.NullType) || a.equals(b)) {
+            return b;
+        }
+        if (b.equals(DataTypes.NullType)) {
+            return a;
+        }
+        if (isNumber(a) && isNumber(b)) {
+            return DataTypes.DoubleType;
+        }
+        if (a instanceof ArrayType && b instanceof ArrayType) {
+            DataType e = wider(((ArrayType) a).elementType(), ((ArrayType) b).elementType());
+            return e == null ? null : DataTypes.createArrayType(e, true);
+        }
+        return null;
+    }
+
+    private static boolean isNumber(DataType t) {
+        return t.equals(DataTypes.LongType) || t.equals(DataTypes.DoubleType);
+    }
+
+    /** False for a type with no values seen: a field of nulls only, or of empty arrays only. */
+    private static boolean decided(DataType t) {
+        return t instanceof ArrayType ? decided(((ArrayType) t).elementType()) : !t.equals(DataTypes.NullType);
+    }
+}

@@ -1,0 +1,78 @@
+package dev.xent.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import dev.xent.testing.SharedSpark;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The JSON schema found on the driver ({@link JsonSchemaSample}) is the one Spark's inference gives, whenever it
+ * gives one; and for every file it cannot be sure of, it gives none, so Spark infers it as before.
+ */
+class JsonSchemaSampleTest {
+    @TempDir
+    static Path tmp;
+
+    static StructType sampled(String name, String text) throws IOException {
+        Path file = tmp.resolve(name);
+        Files.writeString(file, text);
+        return JsonSchemaSample.infer(SharedSpark.get().sparkContext().hadoopConfiguration(), file.toString());
+    }
+
+    static StructType spark(String name) {
+        SparkSession spark = SharedSpark.get();
+        return InputFormat.JSON.reader(spark).load(tmp.resolve(name).toString()).schema();
+    }
+
+    @Test
+    void theSchemaIsSparksWheneverOneIsGiven() throws IOException {
+        String[][] files = {
+            {"plain.jsonl", "{\"id\":0,\"split\":\"test\",\"logits\":[1.5,-2.0],\"target\":1}\n"
+                    + "{\"id\":1,\"split\":\"train\",\"logits\":[0.5,NaN],\"target\":0}\n"},
+            {"widened.jsonl", "{\"b\":1,\"a\":[1,2],\"c\":true}\n\n{\"b\":2.5,\"a\":[3.5,null],\"c\":null}\r\n"
+                    + "{\"b\":null,\"a\":[],\"c\":false,\"d\":'x'}\n"},
+            {"sequences.jsonl", "{\"logits\":[[1.0,2.0],[3,4]],\"target\":[0,1]}\n{\"logits\":[],\"target\":[]}\n"},
+            {"strings.jsonl", "{\"logits\":[\"NaN\",\"1.5\"],\"target\":0}\n{\"logits\":[\"-Infinity\",\"2\"],"
+                    + "\"target\":1}\n"},
+            {"infinities.jsonl", "{\"logits\":[Infinity,-Infinity,1e308],\"target\":0,\"w\":-0}\n"},
+        };
+        for (String[] f : files) {
+            StructType sampled = sampled(f[0], f[1]);
+            assertNotNull(sampled, f[0]);
+            assertEquals(spark(f[0]), sampled, f[0]);
+        }
+        StructType digits = JsonSchemaSample.infer(SharedSpark.get().sparkContext().hadoopConfiguration(),
+                "data/digits/logits.jsonl");
+        assertEquals(InputFormat.JSON.reader(SharedSpark.get()).load("data/digits/logits.jsonl").schema(), digits);
+    }
+
+    @Test
+    void filesItCannotBeSureOfAreLeftToSpark() throws IOException {
+        String[][] files = {
+            {"mixed.jsonl", "{\"target\":1}\n{\"target\":\"one\"}\n"},
+            {"nulls.jsonl", "{\"target\":1,\"group\":null}\n"},
+            {"empty-arrays.jsonl", "{\"target\":1,\"logits\":[]}\n"},
+            {"object.jsonl", "{\"target\":1,\"logits\":{\"type\":1,\"values\":[1.0]}}\n"},
+            {"corrupt.jsonl", "{\"target\":1}\nnot json\n"},
+            {"not-object.jsonl", "[1,2]\n"},
+            {"big.jsonl", "{\"target\":123456789012345678901234567890}\n"},
+            {"case.jsonl", "{\"Target\":1,\"target\":2}\n"},
+            {"duplicate.jsonl", "{\"target\":1,\"target\":2}\n"},
+            {"trailing.jsonl", "{\"target\":1} {\"target\":2}\n"},
+            {"blank.jsonl", "\n\n"},
+        };
+        for (String[] f : files) {
+            assertNull(sampled(f[0], f[1]), f[0]);
+        }
+        assertNull(JsonSchemaSample.infer(SharedSpark.get().sparkContext().hadoopConfiguration(),
+                tmp.toString()), "a folder");
+    }
+}

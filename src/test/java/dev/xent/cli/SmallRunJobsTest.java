@@ -1,0 +1,118 @@
+package dev.xent.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.xent.testing.SharedSpark;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerJobStart;
+import org.apache.spark.scheduler.StageInfo;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import scala.jdk.javaapi.CollectionConverters;
+
+/**
+ * The Spark jobs of one small {@code xent evaluate}, counted by a listener: a run that is told C ({@code --classes},
+ * or a {@code --weight} list) reads no first row to learn it, and a grouped run sorts its groups without a job; the
+ * results and the error of a first row of another length are the same as when C is learned.
+ */
+class SmallRunJobsTest {
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final String SAMPLE = "data/digits/logits.jsonl";
+    /** Each job of the run under way: its id and its stages' names (Spark names a stage by its call site). */
+    static final List<String> JOBS = Collections.synchronizedList(new ArrayList<>());
+
+    @TempDir
+    static Path tmp;
+    static Path parquet;
+
+    @BeforeAll
+    static void listen() {
+        SparkSession spark = SharedSpark.get();
+        parquet = tmp.resolve("digits.parquet");
+        spark.read().json(SAMPLE).write().parquet(parquet.toString());
+        spark.sparkContext().addSparkListener(new SparkListener() {
+            @Override
+            public void onJobStart(SparkListenerJobStart start) {
+                StringBuilder s = new StringBuilder("job " + start.jobId() + ":");
+                for (StageInfo stage : CollectionConverters.asJava(start.stageInfos())) {
+                    s.append(" [").append(stage.name()).append(", ").append(stage.numTasks()).append(" tasks]");
+                }
+                JOBS.add(s.toString());
+            }
+        });
+    }
+
+    /** The run's summary and, first, the jobs it ran (printed, one line each). */
+    static List<String> jobs(List<String> args, JsonNode[] summary) throws Exception {
+        SharedSpark.get().sparkContext().listenerBus().waitUntilEmpty();
+        JOBS.clear();
+        CliRun run = CliRun.of(args.toArray(String[]::new));
+        assertEquals(0, run.exitCode, run.toString());
+        SharedSpark.get().sparkContext().listenerBus().waitUntilEmpty();
+        List<String> jobs = new ArrayList<>(JOBS);
+        System.out.println("[jobs] " + jobs.size() + ": " + String.join(" ", args) + "\n    "
+                + String.join("\n    ", jobs));
+        summary[0] = JSON.readTree(run.out);
+        return jobs;
+    }
+
+    static List<String> args(String input, String... more) {
+        List<String> args = new ArrayList<>(List.of("evaluate", "--input", input));
+        args.addAll(List.of(more));
+        return args;
+    }
+
+    @Test
+    void aRunToldCReadsNoFirstRowAndGroupsSortWithoutAJob() throws Exception {
+        String ones = String.join(",", Collections.nCopies(10, "1"));
+        for (String input : List.of(SAMPLE, parquet.toString())) {
+            JsonNode[] learned = new JsonNode[1];
+            JsonNode[] told = new JsonNode[1];
+            List<String> learning = jobs(args(input), learned);
+            assertTrue(learning.stream().anyMatch(j -> j.contains("EvaluationSpec")), "the first-row job: " + learning);
+            for (List<String> given : List.of(args(input, "--classes", "10"), args(input, "--weight", ones))) {
+                List<String> jobs = jobs(given, told);
+                assertFalse(jobs.stream().anyMatch(j -> j.contains("EvaluationSpec")), "no first-row job: " + jobs);
+                assertEquals(learning.size() - 1, jobs.size(), "one job fewer: " + jobs);
+                for (String figure : List.of("mean", "sum", "rows", "classes")) {
+                    assertEquals(learned[0].get(figure).asText(), told[0].get(figure).asText(), figure);
+                }
+            }
+            JsonNode[] grouped = new JsonNode[1];
+            List<String> groupedJobs = jobs(args(input, "--classes", "10", "--group-by", "split"), grouped);
+            assertEquals(learning.size() - 1, groupedJobs.size(), "groups sorted without a job: " + groupedJobs);
+            assertEquals(List.of("test", "train"), List.of(grouped[0].get("groups").get(0).get("key").get("split")
+                    .asText(), grouped[0].get("groups").get(1).get("key").get("split").asText()));
+            for (String format : List.of("parquet", "json")) {
+                jobs(args(input, "--classes", "10", "--reduction", "none", "--output-format", format, "--output",
+                        tmp.resolve("rows-" + format + "-" + input.length()).toString()), told);
+                assertEquals(learned[0].get("sum").asText(), told[0].get("sum").asText());
+            }
+        }
+    }
+
+    @Test
+    void aFirstRowOfAnotherLengthThanCIsStillABadOption() {
+        for (String policy : List.of("fail", "quarantine")) {
+            Path out = tmp.resolve("refused-" + policy);
+            CliRun run = CliRun.of("evaluate", "--input", parquet.toString(), "--classes", "4", "--on-invalid", policy,
+                    "--reduction", "none", "--output", out.toString());
+            assertEquals(2, run.exitCode, run.toString());
+            assertEquals("xent: --classes: gives 4 classes but the first row of column 'logits' has 10 values",
+                    run.err.strip());
+            assertEquals("", run.out);
+            assertFalse(Files.exists(out.resolve("summary.json")), "nothing written");
+        }
+    }
+}
