@@ -140,7 +140,8 @@ public final class EvaluateCommand implements Callable<Integer> {
                 .logitsEncoding(input.encoding())
                 .sequenceCounts(input.bytesColumn, input.wordsColumn)
                 .tokenColumns(input.maskColumn, input.tokenWeightColumn)
-                .singleFileReader(input.singleFileReader(session, df.schema()));
+                .singleFileReader(input.singleFileReader(session, df.schema()))
+                .firstRowLengths(input.firstRowLengths()); // a small JSON file's C, known without a job
         InputColumns columns = evaluation.checkColumns();
         groupTypes = output.state() ? StateFile.groupTypes(df.schema(), figures.groupBy()) : null;
         evaluation.figures(figures.figures(columns));

@@ -142,6 +142,11 @@ public final class InputOptions {
         return source.read(spark, inputFormat(), path());
     }
 
+    /** Per logits column, the first row's length when the last {@link #read} knows it without a job (else empty). */
+    Map<String, Integer> firstRowLengths() {
+        return source.firstRowLengths();
+    }
+
     /** The summary's {@code input} block: the path or table, the format, and the filter and version when given. */
     Map<String, Object> inputInfo() {
         return source.info(path(), inputFormat());

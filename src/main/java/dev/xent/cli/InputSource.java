@@ -41,6 +41,9 @@ final class InputSource {
             + "Spark's in-memory catalog).")
     String metastore;
 
+    /** What the last read found by sampling its JSON file on the driver; null when it did not. */
+    private JsonSchemaSample.Sample sample;
+
     /** Checks the combination before Spark starts: exactly one of --input and --table; one time-travel option. */
     void check(String input, String format) {
         if (table != null && input != null) {
@@ -129,10 +132,10 @@ final class InputSource {
     private Dataset<Row> readPath(SparkSession spark, InputFormat format, String input) {
         try {
             DataFrameReader r = format.reader(spark);
-            StructType sampled = format == InputFormat.JSON
-                    ? JsonSchemaSample.infer(spark.sparkContext().hadoopConfiguration(), input) : null;
-            if (sampled != null) { // the file read once; FAILFAST: a value the schema does not fit fails the run
-                r = r.schema(sampled).option("mode", "FAILFAST");
+            sample = format == InputFormat.JSON
+                    ? JsonSchemaSample.sample(spark.sparkContext().hadoopConfiguration(), input) : null;
+            if (sample != null) { // the file read once; FAILFAST: a value the schema does not fit fails the run
+                r = r.schema(sample.schema()).option("mode", "FAILFAST");
             }
             if (version != null) {
                 r = r.option("versionAsOf", version);
@@ -150,6 +153,15 @@ final class InputSource {
             throw new UsageException(travel() + "--input: cannot read " + input + " as " + format.sparkName() + ": "
                     + why);
         }
+    }
+
+    /**
+     * Per array column (exact name), the length of the first row that has logits, as {@code EvaluationSpec}'s
+     * first-row job would find it, when known without a job: the last read was a JSON file sampled on the driver
+     * ({@link JsonSchemaSample}) and no {@code --where} filters it. Empty otherwise.
+     */
+    Map<String, Integer> firstRowLengths() {
+        return sample != null && where == null && table == null ? sample.firstLengths() : Map.of();
     }
 
     /** "--version 3: " or "--timestamp T: " when time travelling, so a failed read names it first. */

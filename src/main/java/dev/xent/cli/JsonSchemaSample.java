@@ -8,6 +8,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Map;
@@ -32,8 +33,23 @@ import org.apache.spark.sql.types.StructType;
  * infers the schema as before: a file over {@value #MAX_BYTES} bytes, a folder or glob, a compressed or hidden file,
  * a line that is not one JSON object, a nested object, an integer beyond {@code bigint}, a field of mixed types or
  * holding only nulls (or only empty arrays), two field names that differ only in case.
+ *
+ * <p>Having read every line, it also knows each array field's first-row length as {@code EvaluationSpec}'s
+ * first-row job finds it (the first row, in the file's order, whose length is over 0), so that job need not run.
  */
 final class JsonSchemaSample {
+    /**
+     * What the sample found.
+     *
+     * @param schema the schema Spark would infer
+     * @param firstLengths per array field (exact name): of an array of numbers or strings, the size of the first
+     *     row's array that is not empty; of an array of arrays (sequences), the size of the first inner array of
+     *     the first row whose first inner array is not empty (nulls count as elements; a null or empty inner array
+     *     first is skipped, as Spark's {@code size} of it is not over 0); 0 when no row has one
+     */
+    record Sample(StructType schema, Map<String, Integer> firstLengths) {
+    }
+
     /** Larger files are left to Spark's inference, which reads them in parallel. */
     static final long MAX_BYTES = 32L << 20;
 
@@ -47,6 +63,12 @@ final class JsonSchemaSample {
 
     /** The schema Spark would infer for the file at {@code path}, or null when this cannot tell for certain. */
     static StructType infer(Configuration hadoop, String path) {
+        Sample s = sample(hadoop, path);
+        return s == null ? null : s.schema();
+    }
+
+    /** The schema and first-row lengths of the file at {@code path}, or null when this cannot tell for certain. */
+    static Sample sample(Configuration hadoop, String path) {
         try {
             Path p = new Path(path);
             FileSystem fs = p.getFileSystem(hadoop);
@@ -58,30 +80,42 @@ final class JsonSchemaSample {
                 return null;
             }
             Map<String, DataType> fields = new TreeMap<>(); // Spark orders inferred fields by name
+            Map<String, Integer> outer = new HashMap<>(); // per field: the first array size over 0
+            Map<String, Integer> inner = new HashMap<>(); // per field: the first first-inner-array size over 0
             try (BufferedReader in = new BufferedReader(new InputStreamReader(fs.open(matches[0].getPath()),
                     StandardCharsets.UTF_8))) {
                 for (String line = in.readLine(); line != null; line = in.readLine()) {
-                    if (!record(line, fields)) {
+                    if (!record(line, fields, outer, inner)) {
                         return null;
                     }
                 }
             }
             StructType schema = new StructType();
             Set<String> names = new HashSet<>();
+            Map<String, Integer> firstLengths = new HashMap<>();
             for (Map.Entry<String, DataType> f : fields.entrySet()) {
                 if (!decided(f.getValue()) || !names.add(f.getKey().toLowerCase(Locale.ROOT))) {
                     return null;
                 }
                 schema = schema.add(f.getKey(), f.getValue(), true);
+                if (f.getValue() instanceof ArrayType) {
+                    boolean sequence = ((ArrayType) f.getValue()).elementType() instanceof ArrayType;
+                    firstLengths.put(f.getKey(), (sequence ? inner : outer).getOrDefault(f.getKey(), 0));
+                }
             }
-            return schema.isEmpty() ? null : schema;
+            return schema.isEmpty() ? null : new Sample(schema, Map.copyOf(firstLengths));
         } catch (IOException | RuntimeException e) {
             return null; // Spark's own inference then reads the file, and names what is wrong with it
         }
     }
 
-    /** Adds one line's fields to {@code fields}; false when the line is not one JSON object this can type. */
-    private static boolean record(String line, Map<String, DataType> fields) throws IOException {
+    /**
+     * Adds one line's fields to {@code fields}, and to {@code outer} and {@code inner} an array field's size and its
+     * first element's size when over 0 and the field has none yet; false when the line is not one JSON object this
+     * can type.
+     */
+    private static boolean record(String line, Map<String, DataType> fields, Map<String, Integer> outer,
+            Map<String, Integer> inner) throws IOException {
         try (JsonParser parser = JSON.createParser(line)) {
             JsonToken first = parser.nextToken();
             if (first == null) {
@@ -94,9 +128,16 @@ final class JsonSchemaSample {
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 String name = parser.currentName();
                 parser.nextToken();
-                DataType type = type(parser);
+                int[] sizes = {0, 0};
+                DataType type = type(parser, sizes);
                 if (type == null || !seen.add(name)) {
                     return false;
+                }
+                if (sizes[0] > 0) {
+                    outer.putIfAbsent(name, sizes[0]);
+                }
+                if (sizes[1] > 0) {
+                    inner.putIfAbsent(name, sizes[1]);
                 }
                 DataType merged = fields.containsKey(name) ? wider(fields.get(name), type) : type;
                 if (merged == null) {
@@ -110,8 +151,12 @@ final class JsonSchemaSample {
         }
     }
 
-    /** The type of the value at the parser's current token, as Spark infers it (null type for null); null: unknown. */
-    private static DataType type(JsonParser parser) throws IOException {
+    /**
+     * The type of the value at the parser's current token, as Spark infers it (null type for null); null: unknown.
+     * When the value is an array and {@code sizes} is not null: its size into {@code sizes[0]} and, when its first
+     * element is an array, that one's size into {@code sizes[1]}.
+     */
+    private static DataType type(JsonParser parser, int[] sizes) throws IOException {
         switch (parser.currentToken()) {
             case VALUE_STRING:
                 return DataTypes.StringType;
@@ -126,12 +171,20 @@ final class JsonSchemaSample {
                 return DataTypes.NullType;
             case START_ARRAY:
                 DataType element = DataTypes.NullType;
+                int size = 0;
+                int[] firstSizes = sizes == null ? null : new int[2];
                 while (parser.nextToken() != JsonToken.END_ARRAY) {
-                    DataType t = type(parser);
+                    DataType t = type(parser, size == 0 ? firstSizes : null);
+                    if (size++ == 0 && sizes != null && t instanceof ArrayType) {
+                        sizes[1] = firstSizes[0];
+                    }
                     element = t == null ? null : wider(element, t);
                     if (element == null) {
                         return null;
                     }
+                }
+                if (sizes != null) {
+                    sizes[0] = size;
                 }
                 return DataTypes.createArrayType(element, true);
             default:

@@ -8,6 +8,7 @@ import dev.xent.core.InvalidRowException;
 import dev.xent.core.LogitsEncoding;
 import dev.xent.core.LossState;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -46,6 +47,7 @@ public final class Evaluation {
     private String maskColumn;
     private String tokenWeightColumn;
     private Function<String, Dataset<Row>> singleFileReader;
+    private Map<String, Integer> firstRowLengths = Map.of();
     private EvaluationSpec spec;
 
     private Evaluation(Dataset<Row> input) {
@@ -144,6 +146,17 @@ public final class Evaluation {
         return this;
     }
 
+    /**
+     * Per logits column (its exact name), the length of the first row that has logits, when the caller knows it
+     * without reading the input (the CLI's sample of a small JSON file): then C is learned without a job. It must be
+     * what that job would find, the first row in the input's order whose length is over 0 (0: none has).
+     */
+    public Evaluation firstRowLengths(Map<String, Integer> lengths) {
+        this.firstRowLengths = Map.copyOf(lengths);
+        spec = null;
+        return this;
+    }
+
     public CrossEntropyOptions options() {
         return options;
     }
@@ -153,7 +166,7 @@ public final class Evaluation {
         if (spec == null) {
             spec = new EvaluationSpec(input, logitsColumn, targetColumn, options, groupBy, idColumns, partitions,
                     policy, encoding, bytesColumn, wordsColumn, maskColumn, tokenWeightColumn, figures,
-                    singleFileReader);
+                    singleFileReader, firstRowLengths);
         }
         return spec;
     }

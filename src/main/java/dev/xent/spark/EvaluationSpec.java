@@ -4,8 +4,12 @@ import dev.xent.core.CrossEntropyOptions;
 import dev.xent.core.InputKind;
 import dev.xent.core.LogitsEncoding;
 import dev.xent.core.RowRule;
+import dev.xent.spark.InputColumns.LogitsType;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -16,6 +20,9 @@ import org.apache.spark.sql.Row;
  * against the input's schema and learns C; the state scan, the per-row losses and the invalid-row namer read it.
  */
 final class EvaluationSpec {
+    /** The logits types whose first-row length a caller may know (their length is the array's or first token's). */
+    private static final Set<LogitsType> KNOWN_LENGTH_TYPES = EnumSet.of(LogitsType.FLOAT_ARRAY,
+            LogitsType.DOUBLE_ARRAY, LogitsType.FLOAT_SEQUENCE, LogitsType.DOUBLE_SEQUENCE);
     final Dataset<Row> input;
     final String logitsColumn;
     final String targetColumn;
@@ -36,12 +43,15 @@ final class EvaluationSpec {
     final ExtraFigures figures;
     /** Reads one file of the input alone, in order (null: rows are named without their file position). */
     final Function<String, Dataset<Row>> singleFileReader;
+    /** Per logits column, the first row's length when known without a job (see Evaluation.firstRowLengths). */
+    private final Map<String, Integer> knownFirstRowLengths;
     private Integer firstRowClasses;
 
     EvaluationSpec(Dataset<Row> input, String logitsColumn, String targetColumn, CrossEntropyOptions options,
             List<String> groupBy, List<String> idColumns, int partitions, RowPolicy policy, LogitsEncoding encoding,
             String bytesColumn, String wordsColumn, String maskColumn, String tokenWeightColumn,
-            ExtraFigures figures, Function<String, Dataset<Row>> singleFileReader) {
+            ExtraFigures figures, Function<String, Dataset<Row>> singleFileReader,
+            Map<String, Integer> knownFirstRowLengths) {
         this.input = input;
         this.logitsColumn = logitsColumn;
         this.targetColumn = targetColumn;
@@ -57,6 +67,7 @@ final class EvaluationSpec {
         this.tokenWeightColumn = tokenWeightColumn;
         this.figures = figures;
         this.singleFileReader = singleFileReader;
+        this.knownFirstRowLengths = knownFirstRowLengths;
     }
 
     /** True for target-log-probs input, which {@link TargetLogProbEvaluation} evaluates. */
@@ -115,9 +126,13 @@ final class EvaluationSpec {
 
     /**
      * The length of the first row that has logits (0 when none has): a small job reading one row, run once per
-     * evaluation (checks, per-row losses, the scan and error naming all ask for it).
+     * evaluation (checks, per-row losses, the scan and error naming all ask for it), unless the caller gave it for
+     * this column of float or double arrays or sequences.
      */
     synchronized int firstRowClasses(InputColumns columns) {
+        if (firstRowClasses == null && KNOWN_LENGTH_TYPES.contains(columns.logitsType())) {
+            firstRowClasses = knownFirstRowLengths.get(columns.logitsName());
+        }
         if (firstRowClasses == null) {
             List<Row> first = ReaderBatch.during(input.sparkSession(), 1, () -> input  // the row may be wide
                     .where(columns.logitsLength().gt(0))

@@ -8,6 +8,10 @@ import dev.xent.testing.SharedSpark;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import dev.xent.spark.Evaluation;
+import dev.xent.spark.InputColumns;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
@@ -74,5 +78,43 @@ class JsonSchemaSampleTest {
         }
         assertNull(JsonSchemaSample.infer(SharedSpark.get().sparkContext().hadoopConfiguration(),
                 tmp.toString()), "a folder");
+    }
+
+    /**
+     * The first-row length the sample gives for a logits column is the one the first-row job finds (the job runs
+     * here: the evaluation is not told it), for rows, sequences, nulls, empty arrays and blank lines first, another
+     * column name, and a column with no row of logits.
+     */
+    @Test
+    void theFirstRowLengthIsTheFirstRowJobs() throws IOException {
+        String[][] files = { // name, logits column, text
+            {"len-plain.jsonl", "logits", "{\"logits\":[1.5,2,3],\"target\":1}\n{\"logits\":[1.0],\"target\":0}\n"},
+            {"len-late.jsonl", "logits", "\n  \n{\"logits\":null,\"target\":1}\n{\"target\":1}\n"
+                    + "{\"logits\":[],\"target\":0}\r\n{\"logits\":[null,2.5],\"target\":1}\n"
+                    + "{\"logits\":[1,2,3,4.5],\"target\":1}\n"},
+            {"len-scores.jsonl", "scores", "{\"scores\":[],\"logits\":[1.0],\"label\":0}\n"
+                    + "{\"scores\":[1.0,2],\"logits\":[1.0,2.0,3.0],\"label\":0}\n"},
+            {"len-case.jsonl", "LOGITS", "{\"logits\":[],\"target\":0}\n{\"logits\":[1,2.5],\"target\":0}\n"},
+            {"len-seq.jsonl", "logits", "{\"logits\":[],\"target\":[]}\n{\"logits\":[null,[1,2.5]],\"target\":[0,1]}\n"
+                    + "{\"logits\":[[],[1,2,3]],\"target\":[0,1]}\n{\"logits\":[[1,2],[1,2,3]],\"target\":[0,1]}\n"},
+            {"len-seq-none.jsonl", "logits", "{\"logits\":[[],[1.5]],\"target\":[0,0]}\n"},
+        };
+        SparkSession spark = SharedSpark.get();
+        for (String[] f : files) {
+            Path file = tmp.resolve(f[0]);
+            Files.writeString(file, f[2]);
+            JsonSchemaSample.Sample sample = JsonSchemaSample.sample(spark.sparkContext().hadoopConfiguration(),
+                    file.toString());
+            assertNotNull(sample, f[0]);
+            Dataset<Row> df = InputFormat.JSON.reader(spark).schema(sample.schema()).load(file.toString());
+            Evaluation job = Evaluation.of(df).logitsColumn(f[1])
+                    .targetColumn(df.schema().getFieldIndex("label").isDefined() ? "label" : "target");
+            InputColumns columns = job.checkColumns();
+            int expected = job.firstRowClasses(columns);
+            assertEquals(expected, sample.firstLengths().get(columns.logitsName()), f[0]);
+            Evaluation told = Evaluation.of(df).logitsColumn(f[1]).targetColumn(job.checkColumns().targetName())
+                    .firstRowLengths(sample.firstLengths());
+            assertEquals(expected, told.firstRowClasses(told.checkColumns()), f[0]);
+        }
     }
 }

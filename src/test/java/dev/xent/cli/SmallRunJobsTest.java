@@ -24,7 +24,8 @@ import scala.jdk.javaapi.CollectionConverters;
 /**
  * The Spark jobs of one small {@code xent evaluate}, counted by a listener: a run that is told C ({@code --classes},
  * or a {@code --weight} list) reads no first row to learn it, and a grouped run sorts its groups without a job; the
- * results and the error of a first row of another length are the same as when C is learned.
+ * results and the error of a first row of another length are the same as when C is learned. A small JSON file's C
+ * comes from its sample on the driver ({@link JsonSchemaSample}), so it needs no first-row job either.
  */
 class SmallRunJobsTest {
     static final ObjectMapper JSON = new ObjectMapper();
@@ -80,18 +81,22 @@ class SmallRunJobsTest {
             JsonNode[] learned = new JsonNode[1];
             JsonNode[] told = new JsonNode[1];
             List<String> learning = jobs(args(input), learned);
-            assertTrue(learning.stream().anyMatch(j -> j.contains("EvaluationSpec")), "the first-row job: " + learning);
+            boolean sampled = input.equals(SAMPLE); // a small JSON file: C comes from its sample on the driver
+            assertEquals(!sampled, learning.stream().anyMatch(j -> j.contains("EvaluationSpec")),
+                    "a first-row job only when C is not known: " + learning);
+            int firstRowJob = sampled ? 0 : 1;
             for (List<String> given : List.of(args(input, "--classes", "10"), args(input, "--weight", ones))) {
                 List<String> jobs = jobs(given, told);
                 assertFalse(jobs.stream().anyMatch(j -> j.contains("EvaluationSpec")), "no first-row job: " + jobs);
-                assertEquals(learning.size() - 1, jobs.size(), "one job fewer: " + jobs);
+                assertEquals(learning.size() - firstRowJob, jobs.size(), "no first-row job: " + jobs);
                 for (String figure : List.of("mean", "sum", "rows", "classes")) {
                     assertEquals(learned[0].get(figure).asText(), told[0].get(figure).asText(), figure);
                 }
             }
             JsonNode[] grouped = new JsonNode[1];
             List<String> groupedJobs = jobs(args(input, "--classes", "10", "--group-by", "split"), grouped);
-            assertEquals(learning.size() - 1, groupedJobs.size(), "groups sorted without a job: " + groupedJobs);
+            assertEquals(learning.size() - firstRowJob, groupedJobs.size(), "groups sorted without a job: "
+                    + groupedJobs);
             assertEquals(List.of("test", "train"), List.of(grouped[0].get("groups").get(0).get("key").get("split")
                     .asText(), grouped[0].get("groups").get(1).get("key").get("split").asText()));
             for (String format : List.of("parquet", "json")) {
@@ -100,6 +105,68 @@ class SmallRunJobsTest {
                 assertEquals(learned[0].get("sum").asText(), told[0].get("sum").asText());
             }
         }
+    }
+
+    @Test
+    void aFilteredJsonFileStillLearnsCWithAJob() throws Exception {
+        JsonNode[] summary = new JsonNode[1];
+        List<String> jobs = jobs(args(SAMPLE, "--where", "id >= 0"), summary);
+        assertTrue(jobs.stream().anyMatch(j -> j.contains("EvaluationSpec")), "the first-row job: " + jobs);
+        assertEquals(10, summary[0].get("classes").asInt());
+    }
+
+    /**
+     * A JSON file with a row of another length than the first: read as one small file (C from the sample, no job)
+     * and as the folder holding it (C from the first-row job), the run fails, quarantines or refuses --classes the
+     * same way: the same exit code, standard output and error.
+     */
+    @Test
+    void rowsOfAnotherLengthFailTheSameWithoutTheFirstRowJob() throws Exception {
+        List<String> lines = Files.readAllLines(Path.of(SAMPLE)).subList(0, 6);
+        List<String> text = new ArrayList<>(List.of("", // a blank line and a row without logits first
+                "{\"id\":-1,\"split\":\"test\",\"logits\":[],\"target\":0}"));
+        text.addAll(lines.subList(0, 3));
+        text.add(lines.get(3).replaceFirst("\"logits\":\\[([^,]*),([^,]*),([^,]*),[^\\]]*\\]",
+                "\"logits\":[$1,$2,$3]"));
+        text.addAll(lines.subList(4, 6));
+        Path folder = tmp.resolve("other-length");
+        Files.createDirectories(folder);
+        Path file = folder.resolve("rows.jsonl");
+        Files.write(file, text);
+        String[][] cases = {{}, {"--on-invalid", "quarantine"}, {"--classes", "4"}, {"--classes", "10"}};
+        int[] exitCodes = {1, 0, 2, 1}; // an invalid row; two rejected; --classes against the first row; invalid
+        for (int c = 0; c < cases.length; c++) {
+            String[] options = cases[c];
+            CliRun[] runs = new CliRun[2];
+            for (int i = 0; i < 2; i++) {
+                List<String> args = args(i == 0 ? file.toString() : folder.toString(), "--format", "json");
+                args.addAll(List.of(options));
+                if (options.length > 0 && options[0].equals("--on-invalid")) {
+                    args.addAll(List.of("--output", tmp.resolve("quarantine-" + i).toString()));
+                }
+                SharedSpark.get().sparkContext().listenerBus().waitUntilEmpty();
+                JOBS.clear();
+                runs[i] = CliRun.of(args.toArray(String[]::new));
+                SharedSpark.get().sparkContext().listenerBus().waitUntilEmpty();
+                System.out.println("[jobs] " + JOBS.size() + ": " + String.join(" ", args) + " -> exit "
+                        + runs[i].exitCode + "\n    " + String.join("\n    ", JOBS) + "\n" + runs[i].err.strip());
+                assertEquals(i == 1, JOBS.stream().anyMatch(j -> j.contains("EvaluationSpec")),
+                        "a first-row job for the folder only");
+            }
+            String what = String.join(" ", options);
+            assertEquals(exitCodes[c], runs[0].exitCode, what);
+            assertEquals(runs[1].exitCode, runs[0].exitCode, what);
+            assertEquals(withoutPathAndTime(runs[1].err, file, folder).replace("quarantine-1", "quarantine-0"),
+                    withoutPathAndTime(runs[0].err, file, folder), what);
+            assertEquals(withoutPathAndTime(runs[1].out, file, folder), withoutPathAndTime(runs[0].out, file, folder),
+                    what);
+        }
+    }
+
+    /** The text with the file's and folder's paths as FILE and the run's time and rate left out. */
+    static String withoutPathAndTime(String text, Path file, Path folder) {
+        return text.replace(file.toString(), "FILE").replace(folder.toString(), "FILE")
+                .replaceAll("in [0-9.]+ s \\([0-9]+ rows/s\\)", "");
     }
 
     @Test
