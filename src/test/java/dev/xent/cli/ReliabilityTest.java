@@ -193,9 +193,11 @@ class ReliabilityTest {
         assertEquals("127.0.0.1", local.get("spark.driver.bindAddress"));
         assertEquals("127.0.0.1", local.get("spark.driver.host"));
         assertEquals("false", local.get("spark.ui.enabled"));
+        assertEquals("false", local.get("spark.hadoop.parquet.hadoop.vectored.io.enabled"), "no off-heap chunks");
         Map<String, String> submitted = SparkSettings.of(null, "spark://cluster:7077", Map.of());
         assertFalse(submitted.containsKey("spark.master"), "spark-submit's master is kept");
         assertFalse(submitted.containsKey("spark.driver.bindAddress"));
+        assertFalse(submitted.containsKey("spark.hadoop.parquet.hadoop.vectored.io.enabled"));
         assertEquals("true", SparkSettings.of(null, null, Map.of("spark.ui.enabled", "true")).get("spark.ui.enabled"));
         Map<String, String> cluster = SparkSettings.of("spark://cluster:7077", null, Map.of());
         assertEquals(ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent(),
