@@ -30,10 +30,11 @@ final class SparkSettings {
             // Parquet's vectored reads (Hadoop's readVectored on a local file: an AsynchronousFileChannel reading
             // each column chunk, 100+ MB of wide logits, into a heap buffer) go through one JDK temporary direct
             // buffer per chunk, cached by its pool thread. bin/xent on 200,000 x 1,000 float logits (770 MB, 8
-            // files), load 8-11: peak resident 1,538 MB with them, 1,323 MB without (medians of 3; at -Xmx600m
-            // 1,132 against 930 MB); CPU time about the same (17-19 s), the same bits; wall time under that load
-            // 37 s against 26 s, not yet measured at idle. Plain reads (8 MB heap slices) ran even with
-            // -XX:MaxDirectMemorySize=64m. --conf spark.hadoop.parquet.hadoop.vectored.io.enabled=true restores them.
+            // files), load 8-11, medians of 3: peak resident 1,506 MB with them, 1,292 MB without (at -Xmx600m,
+            // one run each: 1,105 against 908 MB); the same bits; CPU time 17.4 against 18.6 s (medians of 2 and
+            // 4). Wall times at that load did not settle (vectored 20-42 s, plain 27-44 s; the bench's plain runs
+            // 18.4-19.4 s at load 8). Plain reads (8 MB heap slices) run even with -XX:MaxDirectMemorySize=64m.
+            // --conf spark.hadoop.parquet.hadoop.vectored.io.enabled=true restores them.
             settings.put("spark.hadoop.parquet.hadoop.vectored.io.enabled", "false");
         }
         settings.put("spark.ui.showConsoleProgress", "true");
