@@ -240,6 +240,33 @@ class ComparisonTest {
     }
 
     @Test
+    void floatingKeysMatchAsSparkSqlComparesThem() { // -0.0 = 0.0 and NaN = NaN, as in a Spark SQL join
+        List<Double> logits = List.of(0.5, -1.0, 2.0);
+        for (boolean single : new boolean[] {false, true}) {
+            StructType schema = new StructType().add("k", single ? DataTypes.FloatType : DataTypes.DoubleType)
+                    .add("target", DataTypes.LongType).add("logits", DataTypes.createArrayType(DataTypes.DoubleType));
+            Object negativeZero = single ? (Object) (-0.0f) : (Object) (-0.0);
+            Object zero = single ? (Object) 0.0f : (Object) 0.0;
+            Object nan = single ? (Object) Float.NaN : (Object) Double.NaN;
+            Object one = single ? (Object) 1.0f : (Object) 1.0;
+            Dataset<Row> baseline = SharedSpark.get().createDataFrame(List.of(
+                    RowFactory.create(negativeZero, 0L, logits), RowFactory.create(nan, 1L, logits),
+                    RowFactory.create(one, 2L, logits)), schema);
+            Dataset<Row> candidate = SharedSpark.get().createDataFrame(List.of(
+                    RowFactory.create(zero, 0L, logits), RowFactory.create(nan, 1L, logits),
+                    RowFactory.create(one, 2L, logits)), schema);
+            for (int partitions : new int[] {1, 3}) {
+                ComparisonResult r = Comparison.of(baseline, candidate, List.of("k")).partitions(partitions).run();
+                String what = (single ? "float" : "double") + " keys, " + partitions + " partitions";
+                assertEquals(3, r.total().rows(), what + ": -0.0 meets 0.0, NaN meets NaN, 1 meets 1");
+                assertEquals(0, r.count("only_in_baseline"), what);
+                assertEquals(0, r.count("only_in_candidate"), what);
+                assertEquals(0, r.count("duplicate_keys_baseline"), what);
+            }
+        }
+    }
+
+    @Test
     void noShuffleCarriesTheLogits() {
         JsonNode c = cases().get(0);
         Dataset<Row> paired = comparison(c, 3, null).pairedRows();
