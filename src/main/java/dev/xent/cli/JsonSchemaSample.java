@@ -32,7 +32,8 @@ import org.apache.spark.sql.types.StructType;
  * both as {@code double}; strings, booleans; arrays of those, nested arrays too. Anything else gives null, and Spark
  * infers the schema as before: a file over {@value #MAX_BYTES} bytes, a folder or glob, a compressed or hidden file,
  * a line that is not one JSON object, a nested object, an integer beyond {@code bigint}, a field of mixed types or
- * holding only nulls (or only empty arrays), two field names that differ only in case.
+ * holding only nulls (or only empty arrays), two field names that differ only in case, an empty field name, bytes
+ * that are not UTF-8, a file named {@code *._COPYING_}.
  *
  * <p>Having read every line, it also knows each array field's first-row length as {@code EvaluationSpec}'s
  * first-row job finds it (the first row, in the file's order, whose length is over 0), so that job need not run.
@@ -76,6 +77,7 @@ final class JsonSchemaSample {
             if (matches == null || matches.length != 1 || !matches[0].isFile() || matches[0].getLen() > MAX_BYTES
                     || matches[0].getPath().getName().startsWith("_")
                     || matches[0].getPath().getName().startsWith(".")
+                    || matches[0].getPath().getName().endsWith("._COPYING_") // Spark skips it, even named
                     || new CompressionCodecFactory(hadoop).getCodec(matches[0].getPath()) != null) {
                 return null;
             }
@@ -83,7 +85,7 @@ final class JsonSchemaSample {
             Map<String, Integer> outer = new HashMap<>(); // per field: the first array size over 0
             Map<String, Integer> inner = new HashMap<>(); // per field: the first first-inner-array size over 0
             try (BufferedReader in = new BufferedReader(new InputStreamReader(fs.open(matches[0].getPath()),
-                    StandardCharsets.UTF_8))) {
+                    StandardCharsets.UTF_8.newDecoder()))) { // malformed UTF-8 throws: Spark's parser rejects it
                 for (String line = in.readLine(); line != null; line = in.readLine()) {
                     if (!record(line, fields, outer, inner)) {
                         return null;
@@ -130,7 +132,7 @@ final class JsonSchemaSample {
                 parser.nextToken();
                 int[] sizes = {0, 0};
                 DataType type = type(parser, sizes);
-                if (type == null || !seen.add(name)) {
+                if (type == null || !seen.add(name) || name.isEmpty()) { // Spark drops a field named ""
                     return false;
                 }
                 if (sizes[0] > 0) {

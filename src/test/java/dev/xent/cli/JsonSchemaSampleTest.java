@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.xent.testing.SharedSpark;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import dev.xent.spark.Evaluation;
@@ -72,12 +73,18 @@ class JsonSchemaSampleTest {
             {"duplicate.jsonl", "{\"target\":1,\"target\":2}\n"},
             {"trailing.jsonl", "{\"target\":1} {\"target\":2}\n"},
             {"blank.jsonl", "\n\n"},
+            {"empty-name.jsonl", "{\"\":1,\"target\":2}\n"}, // Spark drops the field named ""
+            {"copying.jsonl._COPYING_", "{\"target\":1}\n"}, // Spark skips a file being copied
         };
         for (String[] f : files) {
             assertNull(sampled(f[0], f[1]), f[0]);
         }
         assertNull(JsonSchemaSample.infer(SharedSpark.get().sparkContext().hadoopConfiguration(),
                 tmp.toString()), "a folder");
+        Path latin1 = tmp.resolve("latin1.jsonl"); // Spark's parser makes the line a corrupt record
+        Files.write(latin1, "{\"target\":\"caf\u00e9\"}\n{\"target\":\"z\"}\n".getBytes(StandardCharsets.ISO_8859_1));
+        assertNull(JsonSchemaSample.infer(SharedSpark.get().sparkContext().hadoopConfiguration(), latin1.toString()),
+                "bytes that are not UTF-8");
     }
 
     /**
