@@ -35,8 +35,15 @@ import org.junit.jupiter.api.io.TempDir;
 class ExecutorLossIT {
     static final ObjectMapper JSON = new ObjectMapper();
     static final Pattern PROGRESS = Pattern.compile("\\[Stage (\\d+):[^(]*\\((\\d+) \\+ (\\d+)\\) / (\\d+)\\]");
-    /** Spark's log line for a task lost with its executor: task index, stage id. */
-    static final Pattern LOST_TASK = Pattern.compile("Lost task (\\d+)\\.0 in stage (\\d+)\\.0 .*ExecutorLostFailure");
+    /**
+     * Spark's log line for a task lost with its executor: task index, stage id. Which of its two lines Spark writes
+     * depends on which news of the kill reaches the driver first: the worker's report of the exit code (the loss is
+     * blamed on the task: "Lost task 3.0 in stage 1.0 (TID 4) (...): ExecutorLostFailure ...") or the dropped
+     * connection (not blamed: "task 3.0 in stage 1.0 (TID 4) failed because while it was being computed, its
+     * executor exited for a reason unrelated to the task"). Both mean the task was lost and must run again.
+     */
+    static final Pattern LOST_TASK = Pattern.compile("(?:Lost )?task (\\d+)\\.0 in stage (\\d+)\\.0 (?:.*ExecutorLostFailure"
+            + "|\\(TID \\d+\\) failed because while it was being computed, its executor exited)");
     /** The input's files: the scan stage has one task per file. */
     static final int FILES = 24;
 
