@@ -62,12 +62,6 @@ final class JsonSchemaSample {
     private JsonSchemaSample() {
     }
 
-    /** The schema Spark would infer for the file at {@code path}, or null when this cannot tell for certain. */
-    static StructType infer(Configuration hadoop, String path) {
-        Sample s = sample(hadoop, path);
-        return s == null ? null : s.schema();
-    }
-
     /** The schema and first-row lengths of the file at {@code path}, or null when this cannot tell for certain. */
     static Sample sample(Configuration hadoop, String path) {
         try {

@@ -29,7 +29,14 @@ class JsonSchemaSampleTest {
     static StructType sampled(String name, String text) throws IOException {
         Path file = tmp.resolve(name);
         Files.writeString(file, text);
-        return JsonSchemaSample.infer(SharedSpark.get().sparkContext().hadoopConfiguration(), file.toString());
+        return infer(file.toString());
+    }
+
+    /** The sampled schema of the file at {@code path}, or null when the sample cannot tell. */
+    static StructType infer(String path) {
+        JsonSchemaSample.Sample s = JsonSchemaSample.sample(SharedSpark.get().sparkContext().hadoopConfiguration(),
+                path);
+        return s == null ? null : s.schema();
     }
 
     static StructType spark(String name) {
@@ -54,8 +61,7 @@ class JsonSchemaSampleTest {
             assertNotNull(sampled, f[0]);
             assertEquals(spark(f[0]), sampled, f[0]);
         }
-        StructType digits = JsonSchemaSample.infer(SharedSpark.get().sparkContext().hadoopConfiguration(),
-                "data/digits/logits.jsonl");
+        StructType digits = infer("data/digits/logits.jsonl");
         assertEquals(InputFormat.JSON.reader(SharedSpark.get()).load("data/digits/logits.jsonl").schema(), digits);
     }
 
@@ -79,11 +85,10 @@ class JsonSchemaSampleTest {
         for (String[] f : files) {
             assertNull(sampled(f[0], f[1]), f[0]);
         }
-        assertNull(JsonSchemaSample.infer(SharedSpark.get().sparkContext().hadoopConfiguration(),
-                tmp.toString()), "a folder");
+        assertNull(infer(tmp.toString()), "a folder");
         Path latin1 = tmp.resolve("latin1.jsonl"); // Spark's parser makes the line a corrupt record
         Files.write(latin1, "{\"target\":\"caf\u00e9\"}\n{\"target\":\"z\"}\n".getBytes(StandardCharsets.ISO_8859_1));
-        assertNull(JsonSchemaSample.infer(SharedSpark.get().sparkContext().hadoopConfiguration(), latin1.toString()),
+        assertNull(infer(latin1.toString()),
                 "bytes that are not UTF-8");
     }
 
