@@ -2,6 +2,7 @@ package dev.xent.cli;
 
 import dev.xent.core.CrossEntropyOptions;
 import dev.xent.core.EvaluationResult;
+import dev.xent.core.InputKind;
 import dev.xent.core.InvalidRowException;
 import dev.xent.core.Reduction;
 import dev.xent.report.HtmlReport;
@@ -123,25 +124,33 @@ public final class EvaluateCommand implements Callable<Integer> {
         return new Request(options, rowsFormat, limit, policy);
     }
 
-    /** Reads the input and evaluates it; writes the per-row and rejected rows into {@code folder}'s staging. */
+    /**
+     * Reads the input and evaluates it; writes the per-row and rejected rows into {@code folder}'s staging. C, when
+     * the options do not give it, is the first row's length: known from a small JSON file's sample, else guessed from
+     * Parquet footers ({@link ParquetFooterLengths}: checked, and the run made again with the first row read by a
+     * job if the guess was wrong), else read by a job.
+     */
     private EvaluationResult run(Request request, OutputFolder folder) {
         SparkSession session = spark.session("xent evaluate", input.sessionSettings(spark.local()));
         input.checkExists(session);
         Dataset<Row> df = input.read(session);
+        Map<String, Integer> known = input.firstRowLengths(); // a small JSON file's C, known without a job
         CrossEntropyOptions options = request.options();
-        Evaluation evaluation = Evaluation.of(df)
-                .logitsColumn(input.logitsColumn)
-                .targetColumn(input.targetColumn)
-                .options(options)
-                .groupBy(figures.groupBy())
-                .idColumns(input.idColumns())
-                .partitions(input.partitions())
-                .rowPolicy(request.policy())
-                .logitsEncoding(input.encoding())
-                .sequenceCounts(input.bytesColumn, input.wordsColumn)
-                .tokenColumns(input.maskColumn, input.tokenWeightColumn)
-                .singleFileReader(input.singleFileReader(session, df.schema()))
-                .firstRowLengths(input.firstRowLengths()); // a small JSON file's C, known without a job
+        Map<String, Integer> guessed = known.isEmpty() && options.knownClasses() == 0
+                && options.reduction() != Reduction.NONE && options.inputKind() != InputKind.TARGET_LOG_PROBABILITIES
+                ? input.footerLengths(session) : Map.of();
+        try {
+            return run(request, folder, session, df, known.isEmpty() ? guessed : known, !guessed.isEmpty());
+        } catch (WrongGuess e) {
+            return run(request, folder, session, df, Map.of(), false);
+        }
+    }
+
+    /** {@link #run(Request, OutputFolder)} with the first rows' lengths given ({@code guessed}: to be checked). */
+    private EvaluationResult run(Request request, OutputFolder folder, SparkSession session, Dataset<Row> df,
+            Map<String, Integer> firstRowLengths, boolean guessed) {
+        CrossEntropyOptions options = request.options();
+        Evaluation evaluation = evaluation(request, df, session, firstRowLengths);
         InputColumns columns = evaluation.checkColumns();
         groupTypes = output.state() ? StateFile.groupTypes(df.schema(), figures.groupBy()) : null;
         evaluation.figures(figures.figures(columns));
@@ -149,7 +158,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         if (options.knownClasses() == 0) {
             ReaderBatch.set(session, 1, conf); // the first row, read to learn C, may be wide
         }
-        int classes = evaluation.classes(columns); // a job reading the first row, unless C is given
+        int classes = evaluation.classes(columns); // a job reading the first row, unless C is known
         ReaderBatch.set(session, ReaderBatch.rows(columns.isSequence() ? ReaderBatch.sequenceLogits(classes)
                 : classes), conf);
         EvaluationResult result;
@@ -160,10 +169,12 @@ public final class EvaluateCommand implements Callable<Integer> {
             result = evaluation.run();
         } catch (InvalidRowException | TooManyRejectedException e) {
             checkClasses(session, conf, evaluation, columns, options);
+            checkGuess(guessed ? firstRowLengths : Map.of(), request, session, conf, evaluation, df, columns);
             throw e;
         }
         if (result.total().rejected() > 0) {
             checkClasses(session, conf, evaluation, columns, options);
+            checkGuess(guessed ? firstRowLengths : Map.of(), request, session, conf, evaluation, df, columns);
         }
         request.limit().check(result.total());
         if (request.policy().rejectsAny() && result.total().rejected() > 0) {
@@ -171,6 +182,24 @@ public final class EvaluateCommand implements Callable<Integer> {
                     result.total().rejected());
         }
         return result;
+    }
+
+    /** The evaluation the options ask for, over {@code df}, with the first rows' lengths given (may be empty). */
+    private Evaluation evaluation(Request request, Dataset<Row> df, SparkSession session,
+            Map<String, Integer> firstRowLengths) {
+        return Evaluation.of(df)
+                .logitsColumn(input.logitsColumn)
+                .targetColumn(input.targetColumn)
+                .options(request.options())
+                .groupBy(figures.groupBy())
+                .idColumns(input.idColumns())
+                .partitions(input.partitions())
+                .rowPolicy(request.policy())
+                .logitsEncoding(input.encoding())
+                .sequenceCounts(input.bytesColumn, input.wordsColumn)
+                .tokenColumns(input.maskColumn, input.tokenWeightColumn)
+                .singleFileReader(input.singleFileReader(session, df.schema()))
+                .firstRowLengths(firstRowLengths);
     }
 
     /** Prints the summary and, with an output folder, writes it (and the report) and commits the folder. */
@@ -233,6 +262,32 @@ public final class EvaluateCommand implements Callable<Integer> {
             String option = options.classes() > 0 ? "--classes" : "--weight";
             throw new UsageException(option + ": gives " + known + " classes but the first row of column '"
                     + columns.logitsName() + "' has " + first + " values");
+        }
+    }
+
+    /**
+     * When C was guessed from Parquet footers and rows were invalid or rejected (a row of another length is), reads
+     * the first row with a job; throws {@link WrongGuess} when its length is not the guess. A run with no invalid or
+     * rejected row needs no check: every row then has the guessed length, the first row's too.
+     */
+    private void checkGuess(Map<String, Integer> guesses, Request request, SparkSession session,
+            Map<String, String> conf, Evaluation evaluation, Dataset<Row> df, InputColumns columns) {
+        if (!guesses.containsKey(columns.logitsName())) {
+            return;
+        }
+        ReaderBatch.set(session, 1, conf); // the first row may be wide
+        int first = evaluation(request, df, session, Map.of()).firstRowClasses(columns);
+        if (first != evaluation.firstRowClasses(columns)) {
+            throw new WrongGuess();
+        }
+    }
+
+    /** C guessed from Parquet footers is not the first row's length: the run is made again without the guess. */
+    private static final class WrongGuess extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        WrongGuess() {
+            super(null, null, false, false);
         }
     }
 

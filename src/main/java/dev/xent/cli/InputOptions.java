@@ -147,6 +147,14 @@ public final class InputOptions {
         return source.firstRowLengths();
     }
 
+    /**
+     * Per list column of Parquet files read whole, its length guessed from the footers ({@link ParquetFooterLengths}:
+     * a guess the caller must check); empty for other input.
+     */
+    Map<String, Integer> footerLengths(SparkSession spark) {
+        return source.footerLengths(spark.sparkContext().hadoopConfiguration(), inputFormat(), path());
+    }
+
     /** The summary's {@code input} block: the path or table, the format, and the filter and version when given. */
     Map<String, Object> inputInfo() {
         return source.info(path(), inputFormat());

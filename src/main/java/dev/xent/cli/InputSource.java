@@ -3,6 +3,7 @@ package dev.xent.cli;
 import java.nio.file.Paths;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -162,6 +163,16 @@ final class InputSource {
      */
     Map<String, Integer> firstRowLengths() {
         return sample != null && where == null && table == null ? sample.firstLengths() : Map.of();
+    }
+
+    /**
+     * For Parquet files read whole (no {@code --table}, {@code --where} or time travel), each list column's length
+     * guessed from the files' footers on the driver ({@link ParquetFooterLengths}); a guess, which the caller checks.
+     * Empty otherwise.
+     */
+    Map<String, Integer> footerLengths(Configuration hadoop, InputFormat format, String input) {
+        return format == InputFormat.PARQUET && table == null && where == null && version == null
+                && timestamp == null ? ParquetFooterLengths.guess(hadoop, input) : Map.of();
     }
 
     /** "--version 3: " or "--timestamp T: " when time travelling, so a failed read names it first. */

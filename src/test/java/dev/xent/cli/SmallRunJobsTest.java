@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.apache.spark.scheduler.StageInfo;
@@ -25,7 +26,8 @@ import scala.jdk.javaapi.CollectionConverters;
  * The Spark jobs of one small {@code xent evaluate}, counted by a listener: a run that is told C ({@code --classes},
  * or a {@code --weight} list) reads no first row to learn it, and a grouped run sorts its groups without a job; the
  * results and the error of a first row of another length are the same as when C is learned. A small JSON file's C
- * comes from its sample on the driver ({@link JsonSchemaSample}), so it needs no first-row job either.
+ * comes from its sample on the driver ({@link JsonSchemaSample}), and Parquet's is guessed from the footers
+ * ({@link ParquetFooterLengths}), so they need no first-row job either.
  */
 class SmallRunJobsTest {
     static final ObjectMapper JSON = new ObjectMapper();
@@ -81,10 +83,10 @@ class SmallRunJobsTest {
             JsonNode[] learned = new JsonNode[1];
             JsonNode[] told = new JsonNode[1];
             List<String> learning = jobs(args(input), learned);
-            boolean sampled = input.equals(SAMPLE); // a small JSON file: C comes from its sample on the driver
-            assertEquals(!sampled, learning.stream().anyMatch(j -> j.contains("EvaluationSpec")),
-                    "a first-row job only when C is not known: " + learning);
-            int firstRowJob = sampled ? 0 : 1;
+            // C from the JSON file's sample on the driver, or guessed from the Parquet footers (and right)
+            assertFalse(learning.stream().anyMatch(j -> j.contains("EvaluationSpec")), "no first-row job: "
+                    + learning);
+            int firstRowJob = 0;
             for (List<String> given : List.of(args(input, "--classes", "10"), args(input, "--weight", ones))) {
                 List<String> jobs = jobs(given, told);
                 assertFalse(jobs.stream().anyMatch(j -> j.contains("EvaluationSpec")), "no first-row job: " + jobs);
@@ -160,6 +162,70 @@ class SmallRunJobsTest {
                     withoutPathAndTime(runs[0].err, file, folder), what);
             assertEquals(withoutPathAndTime(runs[1].out, file, folder), withoutPathAndTime(runs[0].out, file, folder),
                     what);
+        }
+    }
+
+    /**
+     * Parquet rows whose footers guess C wrong (5 rows of 10 values and 1 of 4: 54 values in 6 rows, so 9), and rows
+     * of one length with a target out of range (the guess, 10, right): the run fails or quarantines exactly as when
+     * the first row is read by a job ({@code --where true} turns the footers' guess off): the same exit code, error
+     * and figures. Either costs the first-row job (the guess is checked once a row is invalid or rejected); a wrong
+     * guess also a second scan.
+     */
+    @Test
+    void aGuessFromTheFootersFailsAndQuarantinesAsTheFirstRowJob() throws Exception {
+        List<String> lines = Files.readAllLines(Path.of(SAMPLE)).subList(0, 6);
+        List<String> shorter = new ArrayList<>(lines);
+        shorter.set(3, lines.get(3).replaceFirst("\"logits\":\\[([^,]*),([^,]*),([^,]*),([^,]*),[^\\]]*\\]",
+                "\"logits\":[$1,$2,$3,$4]"));
+        List<String> badTarget = new ArrayList<>(lines);
+        badTarget.set(3, lines.get(3).replaceFirst("\"target\":[0-9]+", "\"target\":12"));
+        for (Map.Entry<String, List<String>> input : List.of(Map.entry("wrong-guess", shorter),
+                Map.entry("right-guess", badTarget))) {
+            Path json = tmp.resolve(input.getKey() + ".jsonl");
+            Files.write(json, input.getValue());
+            Path folder = tmp.resolve(input.getKey());
+            SharedSpark.get().read().json(json.toString()).coalesce(1).write().parquet(folder.toString());
+            assertEquals(Map.of("logits", input.getKey().equals("wrong-guess") ? 9 : 10),
+                    ParquetFooterLengths.guess(SharedSpark.get().sparkContext().hadoopConfiguration(),
+                            folder.toString()));
+            for (String[] options : List.of(new String[0], new String[] {"--on-invalid", "quarantine"})) {
+                CliRun[] runs = new CliRun[2];
+                List<List<String>> jobs = new ArrayList<>();
+                for (int i = 0; i < 2; i++) {
+                    List<String> args = args(folder.toString());
+                    args.addAll(List.of(options));
+                    if (i == 1) {
+                        args.addAll(List.of("--where", "true"));
+                    }
+                    if (options.length > 0) {
+                        args.addAll(List.of("--output", tmp.resolve("guess-" + input.getKey() + "-" + i).toString()));
+                    }
+                    SharedSpark.get().sparkContext().listenerBus().waitUntilEmpty();
+                    JOBS.clear();
+                    runs[i] = CliRun.of(args.toArray(String[]::new));
+                    SharedSpark.get().sparkContext().listenerBus().waitUntilEmpty();
+                    jobs.add(new ArrayList<>(JOBS));
+                    System.out.println("[jobs] " + JOBS.size() + ": " + String.join(" ", args) + " -> exit "
+                            + runs[i].exitCode + "\n    " + String.join("\n    ", JOBS) + "\n" + runs[i].err.strip());
+                }
+                String what = input.getKey() + " " + String.join(" ", options);
+                assertEquals(options.length == 0 ? 1 : 0, runs[0].exitCode, what);
+                assertEquals(runs[1].exitCode, runs[0].exitCode, what);
+                assertEquals(withoutPathAndTime(runs[1].err, json, folder).replace("-1", "-0"),
+                        withoutPathAndTime(runs[0].err, json, folder).replace("-1", "-0"), what);
+                if (runs[0].exitCode == 0) {
+                    JsonNode guessed = JSON.readTree(runs[0].out);
+                    JsonNode read = JSON.readTree(runs[1].out);
+                    for (String figure : List.of("rows", "scored", "rejected", "classes", "mean", "sum")) {
+                        assertEquals(read.get(figure).asText(), guessed.get(figure).asText(), what + ": " + figure);
+                    }
+                    assertEquals(1, guessed.get("rejected").asInt(), what);
+                    assertEquals(10, guessed.get("classes").asInt(), what);
+                }
+                assertTrue(jobs.get(0).stream().anyMatch(j -> j.contains("EvaluationSpec")), "the guess checked: "
+                        + jobs.get(0));
+            }
         }
     }
 
