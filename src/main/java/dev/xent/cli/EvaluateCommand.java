@@ -152,6 +152,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         CrossEntropyOptions options = request.options();
         Evaluation evaluation = evaluation(request, df, session, firstRowLengths);
         InputColumns columns = evaluation.checkColumns();
+        boolean guessUsed = guessed && firstRowLengths.containsKey(columns.logitsName());
         groupTypes = output.state() ? StateFile.groupTypes(df.schema(), figures.groupBy()) : null;
         evaluation.figures(figures.figures(columns));
         Map<String, String> conf = spark.sparkConf();
@@ -168,13 +169,11 @@ public final class EvaluateCommand implements Callable<Integer> {
             }
             result = evaluation.run();
         } catch (InvalidRowException | TooManyRejectedException e) {
-            checkClasses(session, conf, evaluation, columns, options);
-            checkGuess(guessed ? firstRowLengths : Map.of(), request, session, conf, evaluation, df, columns);
+            checkAssumedClasses(request, session, conf, evaluation, df, columns, guessUsed);
             throw e;
         }
         if (result.total().rejected() > 0) {
-            checkClasses(session, conf, evaluation, columns, options);
-            checkGuess(guessed ? firstRowLengths : Map.of(), request, session, conf, evaluation, df, columns);
+            checkAssumedClasses(request, session, conf, evaluation, df, columns, guessUsed);
         }
         request.limit().check(result.total());
         if (request.policy().rejectsAny() && result.total().rejected() > 0) {
@@ -247,38 +246,31 @@ public final class EvaluateCommand implements Callable<Integer> {
     }
 
     /**
-     * A usage error when {@code --classes} or {@code --weight} gives another C than the first row's length. Asked only
-     * when rows were invalid or rejected (a row of another length is), so a run whose rows fit C reads no first row.
+     * Checks the C a run assumed against the first row's length, read by a job: a usage error when {@code --classes}
+     * or {@code --weight} gives another; {@link WrongGuess} when C was guessed from Parquet footers ({@code guessed})
+     * and is another. Asked only when rows were invalid or rejected (a row of another length is), so a run whose rows
+     * all fit C reads no first row: every row then has that length, the first row's too.
      */
-    private static void checkClasses(SparkSession session, Map<String, String> conf, Evaluation evaluation,
-            InputColumns columns, CrossEntropyOptions options) {
+    private void checkAssumedClasses(Request request, SparkSession session, Map<String, String> conf,
+            Evaluation evaluation, Dataset<Row> df, InputColumns columns, boolean guessed) {
+        CrossEntropyOptions options = request.options();
         int known = options.knownClasses();
-        if (known == 0) {
+        if (known == 0 && !guessed) {
             return;
         }
         ReaderBatch.set(session, 1, conf); // the first row may be wide
+        if (guessed) {
+            int first = evaluation(request, df, session, Map.of()).firstRowClasses(columns);
+            if (first != evaluation.firstRowClasses(columns)) {
+                throw new WrongGuess();
+            }
+            return;
+        }
         int first = evaluation.firstRowClasses(columns);
         if (first > 0 && first != known) {
             String option = options.classes() > 0 ? "--classes" : "--weight";
             throw new UsageException(option + ": gives " + known + " classes but the first row of column '"
                     + columns.logitsName() + "' has " + first + " values");
-        }
-    }
-
-    /**
-     * When C was guessed from Parquet footers and rows were invalid or rejected (a row of another length is), reads
-     * the first row with a job; throws {@link WrongGuess} when its length is not the guess. A run with no invalid or
-     * rejected row needs no check: every row then has the guessed length, the first row's too.
-     */
-    private void checkGuess(Map<String, Integer> guesses, Request request, SparkSession session,
-            Map<String, String> conf, Evaluation evaluation, Dataset<Row> df, InputColumns columns) {
-        if (!guesses.containsKey(columns.logitsName())) {
-            return;
-        }
-        ReaderBatch.set(session, 1, conf); // the first row may be wide
-        int first = evaluation(request, df, session, Map.of()).firstRowClasses(columns);
-        if (first != evaluation.firstRowClasses(columns)) {
-            throw new WrongGuess();
         }
     }
 

@@ -190,6 +190,14 @@ public final class InputOptions {
     }
 
     /**
+     * True for a file name Spark's file listing skips, even when the file is named on its own: one starting with
+     * {@code _} or {@code .}, or a copy under way ({@code *._COPYING_}).
+     */
+    static boolean skippedBySpark(String fileName) {
+        return fileName.startsWith("_") || fileName.startsWith(".") || fileName.endsWith("._COPYING_");
+    }
+
+    /**
      * Why reading failed, in one line: the message's first line, or, when Spark wrapped the reason in a failed job
      * (Spark 4.0 and 4.1 infer a schema in a job, whose message names exception classes), the innermost cause's.
      */

@@ -69,9 +69,7 @@ final class JsonSchemaSample {
             FileSystem fs = p.getFileSystem(hadoop);
             FileStatus[] matches = fs.globStatus(p);
             if (matches == null || matches.length != 1 || !matches[0].isFile() || matches[0].getLen() > MAX_BYTES
-                    || matches[0].getPath().getName().startsWith("_")
-                    || matches[0].getPath().getName().startsWith(".")
-                    || matches[0].getPath().getName().endsWith("._COPYING_") // Spark skips it, even named
+                    || InputOptions.skippedBySpark(matches[0].getPath().getName()) // even named
                     || new CompressionCodecFactory(hadoop).getCodec(matches[0].getPath()) != null) {
                 return null;
             }

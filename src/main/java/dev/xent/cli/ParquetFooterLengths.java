@@ -33,8 +33,8 @@ import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
  * differ.
  *
  * <p>Empty when the input is not a folder or file of Parquet files (any footer that cannot be read), when it holds
- * more than {@link #MAX_FILES} files, or when no column qualifies. Hidden files (names starting with {@code _} or
- * {@code .}) are skipped, as Spark skips them.
+ * more than {@link #MAX_FILES} files, or when no column qualifies. Files Spark skips
+ * ({@link InputOptions#skippedBySpark}) are skipped.
  */
 final class ParquetFooterLengths {
     /** Beyond this many files the footers cost more than the job they save. */
@@ -76,8 +76,7 @@ final class ParquetFooterLengths {
     /** Adds the data files under {@code found} to {@code files}; false beyond {@link #MAX_FILES}. */
     private static boolean collect(FileSystem fs, FileStatus[] found, List<FileStatus> files) throws IOException {
         for (FileStatus status : found) {
-            String name = status.getPath().getName();
-            if (name.startsWith("_") || name.startsWith(".")) {
+            if (InputOptions.skippedBySpark(status.getPath().getName())) {
                 continue;
             }
             if (status.isDirectory()) {
@@ -124,7 +123,6 @@ final class ParquetFooterLengths {
             leafOf.put(top, String.join(".", path));
         }
         Map<String, Integer> lengths = new HashMap<>();
-        Set<String> seen = new HashSet<>();
         for (BlockMetaData block : footer.getBlocks()) {
             long rows = block.getRowCount();
             if (rows == 0) {
@@ -136,15 +134,14 @@ final class ParquetFooterLengths {
                     continue;
                 }
                 long values = chunk.getValueCount();
-                Integer before = lengths.get(top);
+                Integer before = lengths.get(top); // an earlier row group's, if any (one that disagreed is refused)
                 if (values % rows != 0 || values / rows < 2 || values / rows > Integer.MAX_VALUE
-                        || (seen.contains(top) && (before == null || before != values / rows))) {
+                        || (before != null && before != values / rows)) {
                     lengths.remove(top);
                     refused.add(top);
                 } else {
                     lengths.put(top, (int) (values / rows));
                 }
-                seen.add(top);
             }
         }
         return lengths;
